@@ -1,0 +1,1 @@
+"""Passerelle HTTP API (FastAPI) and command line."""

@@ -1,0 +1,59 @@
+"""Labs: list, detail, opportunities."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from api.deps import ServiceDep
+from api.schemas import (
+    LabDetail,
+    LabOpportunities,
+    LabPublic,
+    OpportunityPublic,
+    concepts_public,
+    explanation_public,
+    lab_public,
+    need_public,
+)
+
+router = APIRouter(prefix="/api/labs", tags=["labs"])
+
+
+@router.get("")
+def list_labs(service: ServiceDep) -> list[LabPublic]:
+    """Every lab, by RNSR id."""
+    return [lab_public(lab) for lab in service.store.labs()]
+
+
+@router.get("/{lab_id}")
+def get_lab(lab_id: str, service: ServiceDep) -> LabDetail:
+    """One lab with its description and capabilities."""
+    lab = service.lab(lab_id)
+    profile = service.lab_profile(lab_id)
+    labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
+    return LabDetail(
+        **lab_public(lab).model_dump(),
+        description=lab.description,
+        capabilities=concepts_public(profile, labels),
+        keywords=list(profile.keywords),
+    )
+
+
+@router.get("/{lab_id}/opportunities")
+def lab_opportunities(
+    lab_id: str, service: ServiceDep, limit: int = Query(10, ge=1, le=100)
+) -> LabOpportunities:
+    """Stored needs that fit this lab, best first, with explanations."""
+    lab, ranked = service.lab_opportunities(lab_id, limit)
+    return LabOpportunities(
+        lab=lab_public(lab),
+        opportunities=[
+            OpportunityPublic(
+                rank=r.rank,
+                score=r.pairing.score,
+                need=need_public(r.need),
+                explanation=explanation_public(r.pairing),
+            )
+            for r in ranked
+        ],
+    )

@@ -1,0 +1,23 @@
+"""Pair a free-text need with labs, storing nothing."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.deps import ServiceDep
+from api.schemas import MatchRequest, MatchResponse, concepts_public, pairings_public
+
+router = APIRouter(prefix="/api", tags=["match"])
+
+
+@router.post("/match")
+def match(body: MatchRequest, service: ServiceDep) -> MatchResponse:
+    """Analyse a need and suggest labs, each with an explanation; nothing is stored."""
+    result = service.match_text(body.text, body.limit)
+    labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
+    return MatchResponse(
+        language=result.extraction.language,
+        concepts=concepts_public(result.extraction, labels),
+        keywords=list(result.extraction.keywords),
+        pairings=pairings_public(result.ranking),
+    )

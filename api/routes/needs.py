@@ -1,0 +1,44 @@
+"""Needs of companies: submit one, get its labs."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Response
+
+from api.deps import ServiceDep
+from api.schemas import (
+    NeedCreate,
+    NeedCreated,
+    NeedPairings,
+    concepts_public,
+    need_public,
+    pairings_public,
+)
+
+router = APIRouter(prefix="/api/needs", tags=["needs"])
+
+
+@router.post("", status_code=201)
+def create_need(body: NeedCreate, service: ServiceDep, response: Response) -> NeedCreated:
+    """Store a need (201), or find it again when the same need was already stored (200)."""
+    need, extraction, created = service.submit_need(
+        title=body.title, text=body.text, company=body.company, city=body.city
+    )
+    if not created:
+        response.status_code = 200
+    labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
+    return NeedCreated(
+        id=need.id,
+        created=created,
+        language=extraction.language,
+        concepts=concepts_public(extraction, labels),
+        keywords=list(extraction.keywords),
+    )
+
+
+@router.get("/{need_id}/pairings")
+def need_pairings(
+    need_id: str, service: ServiceDep, limit: int = Query(10, ge=1, le=100)
+) -> NeedPairings:
+    """Labs suggested for a stored need."""
+    need, ranking = service.need_pairings(need_id, limit)
+    return NeedPairings(need=need_public(need), pairings=pairings_public(ranking))

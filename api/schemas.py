@@ -1,0 +1,274 @@
+"""Request and response bodies of the HTTP API, kept apart from the domain model."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from graph.matching import Pairing
+from graph.model import Extraction, Lab, Need
+from graph.service import MAX_TEXT_CHARS, RankedLab
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class MatchRequest(_Request):
+    """A need in free text, French or English."""
+
+    text: str = Field(
+        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères)."
+    )
+    limit: int = Field(10, description="Nombre de laboratoires proposés (1 à 100).")
+
+
+class NeedCreate(_Request):
+    """A need to store, with the company that expresses it."""
+
+    title: str = Field(description="Titre court du besoin.")
+    text: str = Field(
+        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères)."
+    )
+    company: str = Field(description="Nom de l'entreprise.")
+    city: str | None = Field(None, description="Ville de l'entreprise.")
+
+
+class ConceptPublic(BaseModel):
+    """A concept found in a text."""
+
+    id: str
+    label: str
+    label_en: str
+    weight: float
+    evidence: list[str]
+
+
+class LabPublic(BaseModel):
+    """A lab: ``id`` is its RNSR number."""
+
+    id: str
+    name: str
+    acronym: str | None
+    city: str | None
+
+
+class LabDetail(LabPublic):
+    """A lab with its description and capabilities."""
+
+    description: str
+    capabilities: list[ConceptPublic]
+    keywords: list[str]
+
+
+class SharedConcept(BaseModel):
+    """A concept shared by the need and the lab, and what it adds to the score."""
+
+    id: str
+    label: str
+    label_en: str
+    contribution: float
+    specificity: float
+    need_weight: float
+    lab_weight: float
+    need_via: list[str]
+    lab_via: list[str]
+    need_evidence: list[str]
+    lab_evidence: list[str]
+
+
+class SharedTerm(BaseModel):
+    """A word shared by the two texts (BM25 channel) and what it adds to the score."""
+
+    term: str
+    contribution: float
+
+
+class ExplanationPublic(BaseModel):
+    """Why this pairing: the parts add up to the score."""
+
+    summary: str
+    summary_en: str
+    concept_score: float
+    lexical_score: float
+    concepts: list[SharedConcept]
+    terms: list[SharedTerm]
+
+
+class PairingPublic(BaseModel):
+    """A suggested lab."""
+
+    rank: int
+    score: float
+    lab: LabPublic
+    explanation: ExplanationPublic
+
+
+class MatchResponse(BaseModel):
+    """A need's analysis and its suggested labs."""
+
+    language: str
+    concepts: list[ConceptPublic]
+    keywords: list[str]
+    pairings: list[PairingPublic]
+
+
+class NeedPublic(BaseModel):
+    """A stored need."""
+
+    id: str
+    title: str
+    company_id: str
+    text: str
+    illustrative: bool
+
+
+class NeedCreated(BaseModel):
+    """The stored need, its id and its concepts."""
+
+    id: str
+    created: bool
+    language: str
+    concepts: list[ConceptPublic]
+    keywords: list[str]
+
+
+class NeedPairings(BaseModel):
+    """Labs for a stored need."""
+
+    need: NeedPublic
+    pairings: list[PairingPublic]
+
+
+class OpportunityPublic(BaseModel):
+    """A stored need that fits a lab."""
+
+    rank: int
+    score: float
+    need: NeedPublic
+    explanation: ExplanationPublic
+
+
+class LabOpportunities(BaseModel):
+    """Needs that fit a lab, best first."""
+
+    lab: LabPublic
+    opportunities: list[OpportunityPublic]
+
+
+class ConceptEntry(BaseModel):
+    """A vocabulary concept."""
+
+    id: str
+    kind: str
+    label: str
+    label_en: str
+    synonyms: list[str]
+    broader: list[str]
+
+
+class Health(BaseModel):
+    """Service status."""
+
+    status: str
+    store: str
+    labs: int
+    needs: int
+    concepts: int
+
+
+class ErrorBody(BaseModel):
+    """An error: a code, a French message, its English version, and where."""
+
+    error: str
+    message: str
+    message_en: str
+    where: str | None = None
+
+
+# -- conversions --------------------------------------------------------------------------
+def concepts_public(
+    extraction: Extraction, labels: dict[str, tuple[str, str]]
+) -> list[ConceptPublic]:
+    """The mentions of an extraction, heaviest first."""
+    items = [
+        ConceptPublic(
+            id=m.concept_id,
+            label=labels.get(m.concept_id, (m.concept_id, m.concept_id))[0],
+            label_en=labels.get(m.concept_id, (m.concept_id, m.concept_id))[1],
+            weight=m.weight,
+            evidence=list(m.evidence),
+        )
+        for m in extraction.mentions
+    ]
+    return sorted(items, key=lambda c: (-c.weight, c.id))
+
+
+def lab_public(lab: Lab) -> LabPublic:
+    """Public view of a lab."""
+    return LabPublic(id=lab.id, name=lab.name, acronym=lab.acronym, city=lab.city)
+
+
+def need_public(need: Need) -> NeedPublic:
+    """Public view of a need."""
+    return NeedPublic(
+        id=need.id,
+        title=need.title,
+        company_id=need.company_id,
+        text=need.text,
+        illustrative=need.illustrative,
+    )
+
+
+def explanation_public(p: Pairing) -> ExplanationPublic:
+    """Public view of a pairing's explanation, with a one-line summary in each language."""
+    e = p.explanation
+    top = e.concepts[:4]
+    fr_parts = ", ".join(f"{c.label_fr} (+{c.contribution:.2f})" for c in top)
+    en_parts = ", ".join(f"{c.label_en} (+{c.contribution:.2f})" for c in top)
+    words = ", ".join(t.term for t in e.terms[:5])
+    summary = (
+        f"Concepts partagés : {fr_parts or 'aucun'}"
+        + (f" ; mots communs : {words}" if words else "")
+        + "."
+    )
+    summary_en = (
+        f"Shared concepts: {en_parts or 'none'}"
+        + (f"; shared words: {words}" if words else "")
+        + "."
+    )
+    return ExplanationPublic(
+        summary=summary,
+        summary_en=summary_en,
+        concept_score=e.concept_score,
+        lexical_score=e.lexical_score,
+        concepts=[
+            SharedConcept(
+                id=c.concept_id,
+                label=c.label_fr,
+                label_en=c.label_en,
+                contribution=c.contribution,
+                specificity=c.specificity,
+                need_weight=c.need_weight,
+                lab_weight=c.lab_weight,
+                need_via=list(c.need_via),
+                lab_via=list(c.lab_via),
+                need_evidence=list(c.need_evidence),
+                lab_evidence=list(c.lab_evidence),
+            )
+            for c in e.concepts
+        ],
+        terms=[SharedTerm(term=t.term, contribution=t.contribution) for t in e.terms],
+    )
+
+
+def pairings_public(ranking: list[RankedLab]) -> list[PairingPublic]:
+    """Public view of a ranking of labs."""
+    return [
+        PairingPublic(
+            rank=r.rank,
+            score=r.pairing.score,
+            lab=lab_public(r.lab),
+            explanation=explanation_public(r.pairing),
+        )
+        for r in ranking
+    ]

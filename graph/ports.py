@@ -1,0 +1,89 @@
+"""Interfaces between the domain core and its adapters (stores, extractors)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from graph.model import Company, Concept, Extraction, Lab, Need
+
+
+class Extractor(Protocol):
+    """Turns free text into concept mentions, keywords and terms."""
+
+    def extract(self, text: str) -> Extraction:
+        """Analyse one text."""
+        ...
+
+    def extract_many(self, texts: Sequence[str]) -> list[Extraction]:
+        """Analyse several texts in one batch."""
+        ...
+
+
+class GraphStore(Protocol):
+    """Where the graph lives: labs, companies, needs, concepts and their weighted links.
+
+    Every write is idempotent (writing the same thing twice changes nothing) and atomic
+    (a write that fails leaves nothing half-stored).
+    """
+
+    def upsert_concepts(self, concepts: Iterable[Concept]) -> None:
+        """Write concepts and their BROADER links."""
+        ...
+
+    def upsert_labs(self, labs: Iterable[tuple[Lab, Extraction]]) -> None:
+        """Write labs with their capabilities (HAS_CAPABILITY), replacing earlier ones."""
+        ...
+
+    def upsert_company(self, company: Company) -> None:
+        """Write one company."""
+        ...
+
+    def upsert_need(
+        self, need: Need, extraction: Extraction, company: Company | None = None
+    ) -> bool:
+        """Write a need with its requirements (REQUIRES), and its company when given, at once.
+
+        Returns True when the need was new.
+        """
+        ...
+
+    def concepts(self) -> list[Concept]:
+        """Every concept."""
+        ...
+
+    def labs(self) -> list[Lab]:
+        """Every lab, ordered by id."""
+        ...
+
+    def lab(self, lab_id: str) -> Lab | None:
+        """One lab, or None."""
+        ...
+
+    def lab_profiles(self) -> dict[str, Extraction]:
+        """Each lab's extraction, by lab id."""
+        ...
+
+    def company(self, company_id: str) -> Company | None:
+        """One company, or None."""
+        ...
+
+    def needs(self) -> list[Need]:
+        """Every need, ordered by id."""
+        ...
+
+    def need(self, need_id: str) -> Need | None:
+        """One need, or None."""
+        ...
+
+    def need_profiles(self) -> dict[str, Extraction]:
+        """Each need's extraction, by need id."""
+        ...
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts by label and relationship counts by type."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...

@@ -1,0 +1,231 @@
+"""The application's use cases: analyse a need, pair it with labs, follow labs' opportunities.
+
+Shared by the HTTP API, the CLI and the notebooks; talks to the store and the extractor through
+their interfaces only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+from graph.errors import InputError, NotFoundError
+from graph.matching import MatchIndex, MatchParams, Pairing
+from graph.model import Company, Concept, Extraction, Lab, Need
+from graph.ports import Extractor, GraphStore
+
+MAX_TEXT_CHARS = 20_000
+"""Longest need or description accepted, in characters (about eight pages)."""
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class RankedLab:
+    """A lab in a ranking."""
+
+    rank: int
+    lab: Lab
+    pairing: Pairing
+
+
+@dataclass(frozen=True)
+class RankedNeed:
+    """A need in a lab's list of opportunities."""
+
+    rank: int
+    need: Need
+    pairing: Pairing
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """A text's analysis and the labs it pairs with."""
+
+    extraction: Extraction
+    ranking: list[RankedLab]
+
+
+def slugify(name: str) -> str:
+    """A stable ASCII id from a name.
+
+    Examples
+    --------
+    >>> slugify("Forges de la Seille (fictive)")
+    'forges-de-la-seille-fictive'
+    """
+    text = unicodedata.normalize("NFKD", name.lower().replace("œ", "oe"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def check_text(text: str, field: str = "text") -> str:
+    """The text, if it is neither blank nor longer than ``MAX_TEXT_CHARS``."""
+    if not text or not text.strip():
+        raise InputError(
+            f"Le champ « {field} » est vide : décrivez le besoin en quelques phrases.",
+            f"Field '{field}' is empty: describe the need in a few sentences.",
+            where=field,
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(
+            f"Le champ « {field} » dépasse {MAX_TEXT_CHARS} caractères ({len(text)}) : résumez-le.",
+            f"Field '{field}' is longer than {MAX_TEXT_CHARS} characters ({len(text)}): "
+            "shorten it.",
+            where=field,
+        )
+    return text
+
+
+def check_limit(limit: int) -> int:
+    """``limit`` if it lies in 1..MAX_LIMIT."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError(
+            f"« limit » doit être entre 1 et {MAX_LIMIT} (reçu {limit}).",
+            f"'limit' must be between 1 and {MAX_LIMIT} (got {limit}).",
+            where="limit",
+        )
+    return limit
+
+
+class PairingService:
+    """Use cases over one store and one extractor.
+
+    The matching index is built from the store on first use and rebuilt after ``refresh()``
+    (called by loaders once they change labs or concepts).
+    """
+
+    def __init__(
+        self, store: GraphStore, extractor: Extractor, params: MatchParams | None = None
+    ) -> None:
+        self.store = store
+        self.extractor = extractor
+        self.params = params or MatchParams()
+        self._index: MatchIndex | None = None
+        self._lock = threading.Lock()
+
+    # -- index ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Forget the matching index; the next query rebuilds it from the store."""
+        with self._lock:
+            self._index = None
+
+    @property
+    def index(self) -> MatchIndex:
+        """The matching index over the store's labs."""
+        with self._lock:
+            if self._index is None:
+                self._index = MatchIndex(
+                    self.store.concepts(), self.store.lab_profiles(), self.params
+                )
+            return self._index
+
+    # -- use cases --------------------------------------------------------------------------
+    def analyse(self, text: str) -> Extraction:
+        """Concepts, keywords and terms of a text (checked first)."""
+        return self.extractor.extract(check_text(text))
+
+    def match_text(self, text: str, limit: int = 10) -> MatchResult:
+        """Rank labs for a free-text need, storing nothing."""
+        check_limit(limit)
+        extraction = self.analyse(text)
+        return MatchResult(extraction, self._rank(extraction, limit))
+
+    def _rank(self, extraction: Extraction, limit: int) -> list[RankedLab]:
+        labs = {lab.id: lab for lab in self.store.labs()}
+        pairings = self.index.rank_labs(extraction, limit)
+        return [
+            RankedLab(rank=n, lab=labs[p.lab_id], pairing=p)
+            for n, p in enumerate(pairings, start=1)
+            if p.lab_id in labs
+        ]
+
+    def submit_need(
+        self, *, title: str, text: str, company: str, city: str | None = None
+    ) -> tuple[Need, Extraction, bool]:
+        """Store a need of a company (created if unknown); the same need twice is stored once.
+
+        Returns the need, its extraction and whether it was new.
+        """
+        title = check_text(title, "title").strip()
+        text = check_text(text)
+        if not company.strip():
+            raise InputError(
+                "Le champ « company » est vide : indiquez le nom de l'entreprise.",
+                "Field 'company' is empty: give the company's name.",
+                where="company",
+            )
+        company_id = slugify(company)
+        digest = hashlib.sha256(f"{company_id}\n{title}\n{text}".encode()).hexdigest()[:16]
+        need = Need(id=f"need-{digest}", company_id=company_id, title=title, text=text)
+        extraction = self.extractor.extract(text)
+        known = self.store.company(company_id)
+        new_company = None if known else Company(id=company_id, name=company.strip(), city=city)
+        created = self.store.upsert_need(need, extraction, new_company)
+        return need, extraction, created
+
+    def need(self, need_id: str) -> Need:
+        """One need, or NotFoundError."""
+        need = self.store.need(need_id)
+        if need is None:
+            raise NotFoundError(
+                f"Besoin inconnu : {need_id}", f"Unknown need: {need_id}", where="need_id"
+            )
+        return need
+
+    def need_pairings(self, need_id: str, limit: int = 10) -> tuple[Need, list[RankedLab]]:
+        """Labs for a stored need."""
+        check_limit(limit)
+        need = self.need(need_id)
+        profile = self.store.need_profiles().get(need_id, Extraction(language="fr"))
+        return need, self._rank(profile, limit)
+
+    def lab(self, lab_id: str) -> Lab:
+        """One lab, or NotFoundError."""
+        lab = self.store.lab(lab_id)
+        if lab is None:
+            raise NotFoundError(
+                f"Laboratoire inconnu : {lab_id}", f"Unknown lab: {lab_id}", where="lab_id"
+            )
+        return lab
+
+    def lab_profile(self, lab_id: str) -> Extraction:
+        """What the lab's description says it can do."""
+        self.lab(lab_id)
+        return self.store.lab_profiles().get(lab_id, Extraction(language="fr"))
+
+    def lab_opportunities(self, lab_id: str, limit: int = 10) -> tuple[Lab, list[RankedNeed]]:
+        """Stored needs that fit a lab, best first."""
+        check_limit(limit)
+        lab = self.lab(lab_id)
+        needs = {n.id: n for n in self.store.needs()}
+        ranked = self.index.rank_needs(lab_id, self.store.need_profiles(), limit)
+        return lab, [
+            RankedNeed(rank=n, need=needs[need_id], pairing=p)
+            for n, (need_id, p) in enumerate(ranked, start=1)
+        ]
+
+    def concepts(self) -> dict[str, Concept]:
+        """The vocabulary, by id."""
+        return self.index.concepts
+
+    def search_concepts(self, query: str, limit: int = 20) -> list[Concept]:
+        """Concepts whose labels contain ``query`` (accents and case ignored), best first."""
+        check_limit(limit)
+        q = slugify(query).replace("-", " ")
+        if not q:
+            return sorted(self.concepts().values(), key=lambda c: c.id)[:limit]
+        hits: list[tuple[int, str, Concept]] = []
+        for c in self.concepts().values():
+            labels = [
+                slugify(x).replace("-", " ") for x in (c.label_fr, c.label_en, *c.alt_fr, *c.alt_en)
+            ]
+            if any(q == lab for lab in labels):
+                hits.append((0, c.id, c))
+            elif any(lab.startswith(q) for lab in labels):
+                hits.append((1, c.id, c))
+            elif any(q in lab for lab in labels):
+                hits.append((2, c.id, c))
+        return [c for _, _, c in sorted(hits, key=lambda h: (h[0], h[1]))][:limit]

@@ -1,0 +1,363 @@
+"""Embedded store: the graph in one SQLite file, for a laptop with no server.
+
+SQLite in WAL mode with ``synchronous=FULL``: a write is acknowledged only once it is on disk, and
+a crash or a kill during a write leaves the previous state intact (the half-written transaction is
+rolled back when the file is next opened).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from graph.errors import StoreError
+from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
+
+DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
+DB_NAME = "passerelle.sqlite3"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS concept (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, label_fr TEXT NOT NULL, label_en TEXT NOT NULL,
+    alt_fr TEXT NOT NULL, alt_en TEXT NOT NULL, esco TEXT, euroscivoc TEXT, naf TEXT);
+CREATE TABLE IF NOT EXISTS broader (
+    concept_id TEXT NOT NULL, broader_id TEXT NOT NULL, PRIMARY KEY (concept_id, broader_id));
+CREATE TABLE IF NOT EXISTS lab (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, acronym TEXT, city TEXT, description TEXT NOT NULL,
+    language TEXT NOT NULL, keywords TEXT NOT NULL, terms TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS has_capability (
+    lab_id TEXT NOT NULL REFERENCES lab(id), concept_id TEXT NOT NULL, weight REAL NOT NULL,
+    evidence TEXT NOT NULL, PRIMARY KEY (lab_id, concept_id));
+CREATE TABLE IF NOT EXISTS company (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, city TEXT, naf TEXT, size TEXT,
+    illustrative INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS need (
+    id TEXT PRIMARY KEY, company_id TEXT NOT NULL REFERENCES company(id), title TEXT NOT NULL,
+    text TEXT NOT NULL, illustrative INTEGER NOT NULL, language TEXT NOT NULL,
+    keywords TEXT NOT NULL, terms TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS requires (
+    need_id TEXT NOT NULL REFERENCES need(id), concept_id TEXT NOT NULL, weight REAL NOT NULL,
+    evidence TEXT NOT NULL, PRIMARY KEY (need_id, concept_id));
+"""
+
+
+def default_home() -> Path:
+    """``$PASSERELLE_HOME`` when set, else ``~/.local/share/passerelle``."""
+    env = os.environ.get("PASSERELLE_HOME")
+    return Path(env).expanduser() if env else DEFAULT_HOME
+
+
+class EmbeddedGraphStore:
+    """The graph store in a single SQLite file under ``home``.
+
+    Parameters
+    ----------
+    home : Path, optional
+        Folder of the store; ``$PASSERELLE_HOME`` or ``~/.local/share/passerelle`` by default.
+    """
+
+    def __init__(self, home: Path | None = None) -> None:
+        self.home = home or default_home()
+        try:
+            self.home.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.home / DB_NAME, check_same_thread=False, isolation_level=None
+            )
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=FULL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(
+                f"Impossible d'ouvrir le stockage embarqué dans {self.home} : {e}",
+                f"Cannot open the embedded store in {self.home}: {e}",
+            ) from e
+        self._lock = threading.RLock()
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Cursor]:
+        with self._lock:
+            cur = self._conn.cursor()
+            try:
+                cur.execute("BEGIN IMMEDIATE")
+                yield cur
+                cur.execute("COMMIT")
+            except BaseException as e:
+                if self._conn.in_transaction:
+                    cur.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error):
+                    raise StoreError(
+                        f"Écriture refusée par le stockage embarqué : {e}",
+                        f"The embedded store refused a write: {e}",
+                    ) from e
+                raise
+            finally:
+                cur.close()
+
+    def _rows(self, query: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cur = self._conn.cursor()
+            cur.row_factory = sqlite3.Row
+            try:
+                return list(cur.execute(query, params))
+            except sqlite3.Error as e:
+                raise StoreError(
+                    f"Lecture impossible dans le stockage embarqué : {e}",
+                    f"Cannot read the embedded store: {e}",
+                ) from e
+            finally:
+                cur.close()
+
+    @staticmethod
+    def _write_mentions(
+        cur: sqlite3.Cursor, table: str, key: str, owner: str, mentions: Iterable[ConceptMention]
+    ) -> None:
+        # table and key come from the two fixed call sites below, never from input
+        cur.execute(f"DELETE FROM {table} WHERE {key} = ?", (owner,))  # noqa: S608
+        cur.executemany(
+            f"INSERT INTO {table} ({key}, concept_id, weight, evidence) VALUES (?, ?, ?, ?)",  # noqa: S608
+            [(owner, m.concept_id, m.weight, json.dumps(list(m.evidence))) for m in mentions],
+        )
+
+    def _mentions(self, table: str, key: str) -> dict[str, list[ConceptMention]]:
+        out: dict[str, list[ConceptMention]] = {}
+        query = f"SELECT {key} AS owner, concept_id, weight, evidence FROM {table} ORDER BY {key}, concept_id"  # noqa: S608, E501
+        for r in self._rows(query):
+            out.setdefault(r["owner"], []).append(
+                ConceptMention(
+                    concept_id=r["concept_id"],
+                    weight=r["weight"],
+                    evidence=tuple(json.loads(r["evidence"])),
+                )
+            )
+        return out
+
+    # -- writes -----------------------------------------------------------------------------
+    def upsert_concepts(self, concepts: Iterable[Concept]) -> None:
+        """Write concepts and their BROADER links."""
+        rows = list(concepts)
+        with self._write() as cur:
+            cur.executemany(
+                "INSERT INTO concept (id, kind, label_fr, label_en, alt_fr, alt_en, esco, euroscivoc, naf)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
+                " label_fr=excluded.label_fr, label_en=excluded.label_en, alt_fr=excluded.alt_fr,"
+                " alt_en=excluded.alt_en, esco=excluded.esco, euroscivoc=excluded.euroscivoc,"
+                " naf=excluded.naf",
+                [
+                    (
+                        c.id,
+                        c.kind,
+                        c.label_fr,
+                        c.label_en,
+                        json.dumps(list(c.alt_fr)),
+                        json.dumps(list(c.alt_en)),
+                        c.esco,
+                        c.euroscivoc,
+                        c.naf,
+                    )
+                    for c in rows
+                ],
+            )
+            cur.executemany("DELETE FROM broader WHERE concept_id = ?", [(c.id,) for c in rows])
+            cur.executemany(
+                "INSERT INTO broader (concept_id, broader_id) VALUES (?, ?)",
+                [(c.id, b) for c in rows for b in c.broader],
+            )
+
+    def upsert_labs(self, labs: Iterable[tuple[Lab, Extraction]]) -> None:
+        """Write labs with their capabilities, replacing earlier ones, in one transaction."""
+        items = list(labs)
+        with self._write() as cur:
+            for lab, ex in items:
+                cur.execute(
+                    "INSERT INTO lab (id, name, acronym, city, description, language, keywords, terms)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
+                    " acronym=excluded.acronym, city=excluded.city, description=excluded.description,"
+                    " language=excluded.language, keywords=excluded.keywords, terms=excluded.terms",
+                    (
+                        lab.id,
+                        lab.name,
+                        lab.acronym,
+                        lab.city,
+                        lab.description,
+                        ex.language,
+                        json.dumps(list(ex.keywords)),
+                        json.dumps(list(ex.terms)),
+                    ),
+                )
+                self._write_mentions(cur, "has_capability", "lab_id", lab.id, ex.mentions)
+
+    def upsert_company(self, company: Company) -> None:
+        """Write one company."""
+        with self._write() as cur:
+            self._put_company(cur, company)
+
+    @staticmethod
+    def _put_company(cur: sqlite3.Cursor, c: Company) -> None:
+        cur.execute(
+            "INSERT INTO company (id, name, city, naf, size, illustrative) VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET name=excluded.name, city=excluded.city,"
+            " naf=excluded.naf, size=excluded.size, illustrative=excluded.illustrative",
+            (c.id, c.name, c.city, c.naf, c.size, int(c.illustrative)),
+        )
+
+    def upsert_need(
+        self, need: Need, extraction: Extraction, company: Company | None = None
+    ) -> bool:
+        """Write a need (and its company when given) with its requirements; True when new."""
+        with self._write() as cur:
+            if company is not None:
+                self._put_company(cur, company)
+            existed = cur.execute("SELECT 1 FROM need WHERE id = ?", (need.id,)).fetchone()
+            cur.execute(
+                "INSERT INTO need (id, company_id, title, text, illustrative, language, keywords, terms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " company_id=excluded.company_id, title=excluded.title, text=excluded.text,"
+                " illustrative=excluded.illustrative, language=excluded.language,"
+                " keywords=excluded.keywords, terms=excluded.terms",
+                (
+                    need.id,
+                    need.company_id,
+                    need.title,
+                    need.text,
+                    int(need.illustrative),
+                    extraction.language,
+                    json.dumps(list(extraction.keywords)),
+                    json.dumps(list(extraction.terms)),
+                ),
+            )
+            self._write_mentions(cur, "requires", "need_id", need.id, extraction.mentions)
+        return existed is None
+
+    # -- reads ------------------------------------------------------------------------------
+    def concepts(self) -> list[Concept]:
+        """Every concept, ordered by id."""
+        broader: dict[str, list[str]] = {}
+        for r in self._rows(
+            "SELECT concept_id, broader_id FROM broader ORDER BY concept_id, broader_id"
+        ):
+            broader.setdefault(r["concept_id"], []).append(r["broader_id"])
+        return [
+            Concept(
+                id=r["id"],
+                kind=r["kind"],
+                label_fr=r["label_fr"],
+                label_en=r["label_en"],
+                alt_fr=tuple(json.loads(r["alt_fr"])),
+                alt_en=tuple(json.loads(r["alt_en"])),
+                broader=tuple(broader.get(r["id"], ())),
+                esco=r["esco"],
+                euroscivoc=r["euroscivoc"],
+                naf=r["naf"],
+            )
+            for r in self._rows("SELECT * FROM concept ORDER BY id")
+        ]
+
+    @staticmethod
+    def _lab(r: sqlite3.Row) -> Lab:
+        return Lab(
+            id=r["id"],
+            name=r["name"],
+            acronym=r["acronym"],
+            city=r["city"],
+            description=r["description"],
+        )
+
+    def labs(self) -> list[Lab]:
+        """Every lab, ordered by id."""
+        return [self._lab(r) for r in self._rows("SELECT * FROM lab ORDER BY id")]
+
+    def lab(self, lab_id: str) -> Lab | None:
+        """One lab, or None."""
+        rows = self._rows("SELECT * FROM lab WHERE id = ?", (lab_id,))
+        return self._lab(rows[0]) if rows else None
+
+    def _profiles(self, table: str, mention_table: str, key: str) -> dict[str, Extraction]:
+        mentions = self._mentions(mention_table, key)
+        return {
+            r["id"]: Extraction(
+                language=r["language"],
+                mentions=tuple(mentions.get(r["id"], ())),
+                keywords=tuple(json.loads(r["keywords"])),
+                terms=tuple(json.loads(r["terms"])),
+            )
+            for r in self._rows(f"SELECT id, language, keywords, terms FROM {table} ORDER BY id")  # noqa: S608
+        }
+
+    def lab_profiles(self) -> dict[str, Extraction]:
+        """Each lab's extraction, by lab id."""
+        return self._profiles("lab", "has_capability", "lab_id")
+
+    def company(self, company_id: str) -> Company | None:
+        """One company, or None."""
+        rows = self._rows("SELECT * FROM company WHERE id = ?", (company_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        return Company(
+            id=r["id"],
+            name=r["name"],
+            city=r["city"],
+            naf=r["naf"],
+            size=r["size"],
+            illustrative=bool(r["illustrative"]),
+        )
+
+    @staticmethod
+    def _need(r: sqlite3.Row) -> Need:
+        return Need(
+            id=r["id"],
+            company_id=r["company_id"],
+            title=r["title"],
+            text=r["text"],
+            illustrative=bool(r["illustrative"]),
+        )
+
+    def needs(self) -> list[Need]:
+        """Every need, ordered by id."""
+        return [self._need(r) for r in self._rows("SELECT * FROM need ORDER BY id")]
+
+    def need(self, need_id: str) -> Need | None:
+        """One need, or None."""
+        rows = self._rows("SELECT * FROM need WHERE id = ?", (need_id,))
+        return self._need(rows[0]) if rows else None
+
+    def need_profiles(self) -> dict[str, Extraction]:
+        """Each need's extraction, by need id."""
+        return self._profiles("need", "requires", "need_id")
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts by label and relationship counts by type."""
+
+        def one(query: str) -> int:
+            return int(self._rows(query)[0][0])
+
+        return {
+            "nodes": {
+                "Concept": one("SELECT COUNT(*) FROM concept"),
+                "Lab": one("SELECT COUNT(*) FROM lab"),
+                "Company": one("SELECT COUNT(*) FROM company"),
+                "Need": one("SELECT COUNT(*) FROM need"),
+            },
+            "relationships": {
+                "BROADER": one("SELECT COUNT(*) FROM broader"),
+                "HAS_CAPABILITY": one("SELECT COUNT(*) FROM has_capability"),
+                "EXPRESSES": one("SELECT COUNT(*) FROM need"),
+                "REQUIRES": one("SELECT COUNT(*) FROM requires"),
+            },
+        }
+
+    def integrity_ok(self) -> bool:
+        """True when SQLite's integrity check finds nothing wrong."""
+        return bool(self._rows("PRAGMA integrity_check")[0][0] == "ok")
+
+    def close(self) -> None:
+        """Close the file."""
+        with self._lock:
+            self._conn.close()

@@ -1,0 +1,1 @@
+"""Passerelle ingestion: vocabulary, text analysis with spaCy, corpus loading."""

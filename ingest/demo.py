@@ -1,0 +1,123 @@
+"""Load the demo corpus (data/demo: 20 Université de Lorraine labs, illustrative SME needs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from graph.errors import InputError
+from graph.model import Company, Lab, Need
+from graph.ports import Extractor, GraphStore
+from ingest.vocabulary import REPO_ROOT, load_vocabulary
+
+DEMO_DIR = REPO_ROOT / "data" / "demo"
+Progress = Callable[[str, int, int], None]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as e:
+        raise InputError(
+            f"Fichier illisible : {e}", f"Unreadable file: {e}", where=str(path)
+        ) from e
+    except yaml.YAMLError as e:
+        raise InputError(f"YAML invalide : {e}", f"Invalid YAML: {e}", where=str(path)) from e
+    if not isinstance(data, dict):
+        raise InputError(
+            "le fichier doit contenir un objet YAML",
+            "file must hold a YAML mapping",
+            where=str(path),
+        )
+    return data
+
+
+def _build(kind: type[Any], raw: dict[str, Any], where: str) -> Any:
+    try:
+        return kind(**raw)
+    except (ValidationError, TypeError) as e:
+        raise InputError(f"entrée invalide : {e}", f"invalid entry: {e}", where=where) from e
+
+
+def read_demo(folder: Path = DEMO_DIR) -> tuple[list[Lab], list[Company], list[Need]]:
+    """The demo labs, companies and needs, checked before anything is written."""
+    labs_data = _read(folder / "labs.yaml")
+    labs = [
+        _build(
+            Lab,
+            {k: raw.get(k) for k in ("id", "name", "acronym", "city")}
+            | {"description": " ".join(str(raw.get("description", "")).split())},
+            f"labs.yaml, entrée {n}",
+        )
+        for n, raw in enumerate(labs_data.get("labs") or [], start=1)
+    ]
+    needs_data = _read(folder / "needs.yaml")
+    illustrative = bool(needs_data.get("illustrative", False))
+    companies = [
+        _build(
+            Company,
+            {k: raw.get(k) for k in ("id", "name", "city", "size")}
+            | {"naf": str(raw["naf"]) if raw.get("naf") else None, "illustrative": illustrative},
+            f"needs.yaml, entreprise {n}",
+        )
+        for n, raw in enumerate(needs_data.get("companies") or [], start=1)
+    ]
+    known = {c.id for c in companies}
+    needs: list[Need] = []
+    for n, raw in enumerate(needs_data.get("needs") or [], start=1):
+        where = f"needs.yaml, besoin {n}"
+        if raw.get("company") not in known:
+            raise InputError(
+                f"entreprise inconnue : {raw.get('company')}",
+                f"unknown company: {raw.get('company')}",
+                where=where,
+            )
+        needs.append(
+            _build(
+                Need,
+                {
+                    "id": raw.get("id"),
+                    "company_id": raw.get("company"),
+                    "title": raw.get("title"),
+                    "text": " ".join(str(raw.get("text", "")).split()),
+                    "illustrative": illustrative,
+                },
+                where,
+            )
+        )
+    return labs, companies, needs
+
+
+def load_demo(
+    store: GraphStore,
+    extractor: Extractor,
+    progress: Progress | None = None,
+    folder: Path = DEMO_DIR,
+) -> dict[str, int]:
+    """Write the vocabulary and the demo corpus into ``store``; running it twice changes nothing.
+
+    Returns the number of concepts, labs, companies and needs loaded.
+    """
+    concepts = load_vocabulary()
+    labs, companies, needs = read_demo(folder)
+    step = progress or (lambda _what, _done, _total: None)
+    store.upsert_concepts(concepts)
+    step("concepts", len(concepts), len(concepts))
+    lab_extractions = extractor.extract_many([lab.description for lab in labs])
+    store.upsert_labs(zip(labs, lab_extractions, strict=True))
+    step("labs", len(labs), len(labs))
+    by_id = {c.id: c for c in companies}
+    need_extractions = extractor.extract_many([f"{n.title}. {n.text}" for n in needs])
+    for done, (need, ex) in enumerate(zip(needs, need_extractions, strict=True), start=1):
+        store.upsert_need(need, ex, by_id[need.company_id])
+        step("needs", done, len(needs))
+    return {
+        "concepts": len(concepts),
+        "labs": len(labs),
+        "companies": len(companies),
+        "needs": len(needs),
+    }

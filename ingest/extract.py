@@ -1,0 +1,295 @@
+"""Concept extraction with spaCy: French through fr_core_news_sm, English through a blank pipeline.
+
+A text becomes a stream of normalised tokens, each carrying the keys it may match on (the light
+stem of its form and of its lemma, and its exact spelling for acronyms). Vocabulary labels go
+through the same analysis and into a trie, so plurals, feminine forms, elisions, accents and
+hyphenation match without listing them. Noun phrases that no concept covers are kept as keywords.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from graph.errors import ExtractionError
+from graph.model import Concept, ConceptMention, Extraction
+from ingest.normalize import (
+    LINKING_WORDS,
+    STOPWORDS_EN,
+    STOPWORDS_FR,
+    clean_text,
+    detect_language,
+    en_lemma,
+    fold,
+    is_acronym,
+    stem,
+    strip_elision,
+)
+
+FRENCH_MODEL = "fr_core_news_sm"
+MAX_EVIDENCE = 3
+MAX_KEYWORDS = 15
+# Words too general to make a keyword on their own (a need's boilerplate).
+_GENERIC = frozenset(
+    fold(w)
+    for w in """besoin besoins problème problèmes solution solutions entreprise société pme
+    client clients question questions projet projets année années mois jour jours fois cas
+    type types partie parties niveau niveaux possibilité manière façon aide idée exemple
+    laboratoire laboratoires recherche équipe équipes thème thèmes domaine domaines
+    pièce pièces produit produits besoin
+    need needs problem problems company solution help way lab laboratory research team""".split()
+)
+
+
+_STOP = STOPWORDS_FR | STOPWORDS_EN | {fold(w) for w in STOPWORDS_FR} | LINKING_WORDS
+
+
+@dataclass
+class _Tok:
+    keys: frozenset[str]
+    start: int
+    end: int
+    barrier: bool = False
+    linking: bool = False
+    pos: str = ""
+    lemma_key: str = ""
+
+
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    concepts: set[str] = field(default_factory=set)
+
+
+def _keys(text: str, lemma: str) -> frozenset[str]:
+    form = strip_elision(fold(text))
+    keys = {stem(form), stem(strip_elision(fold(lemma)))}
+    return frozenset(k for k in keys if k)
+
+
+class SpacyExtractor:
+    """Finds vocabulary concepts, keywords and terms in French or English text.
+
+    Parameters
+    ----------
+    concepts : sequence of Concept
+        The vocabulary to link to.
+    model : str
+        Name of the installed French spaCy pipeline.
+    """
+
+    def __init__(self, concepts: Sequence[Concept], model: str = FRENCH_MODEL) -> None:
+        try:
+            self.nlp_fr: Language = spacy.load(model, exclude=["parser", "ner"])
+        except OSError as e:
+            raise ExtractionError(
+                f"Le modèle spaCy {model} n'est pas installé : lancez `make install`.",
+                f"The spaCy model {model} is not installed: run `make install`.",
+            ) from e
+        self.nlp_en: Language = spacy.blank("en")
+        self.concepts = {c.id: c for c in concepts}
+        self._trie = _Node()
+        self._build(concepts)
+
+    # -- vocabulary ---------------------------------------------------------------------------
+    def _build(self, concepts: Sequence[Concept]) -> None:
+        labels: list[tuple[str, str, str]] = []
+        for c in concepts:
+            for label in (c.label_fr, *c.alt_fr):
+                labels.append((c.id, "fr", label))
+            for label in (c.label_en, *c.alt_en):
+                labels.append((c.id, "en", label))
+        by_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for cid, lang, label in labels:
+            by_lang[lang].append((cid, clean_text(label)))
+        for lang, items in by_lang.items():
+            nlp = self.nlp_fr if lang == "fr" else self.nlp_en
+            for (cid, _), doc in zip(items, nlp.pipe(t for _, t in items), strict=True):
+                toks = [t for t in self._tokens(doc, lang) if not t.linking]
+                if not toks or any(t.barrier for t in toks):
+                    continue
+                self._insert(toks, cid)
+
+    def _insert(self, toks: list[_Tok], concept_id: str) -> None:
+        nodes = [self._trie]
+        for tok in toks:
+            nxt: list[_Node] = []
+            for node in nodes:
+                for key in tok.keys:
+                    nxt.append(node.children.setdefault(key, _Node()))
+            nodes = nxt
+        for node in nodes:
+            node.concepts.add(concept_id)
+
+    # -- analysis -------------------------------------------------------------------------------
+    def _tokens(self, doc: Doc, lang: str) -> list[_Tok]:
+        out: list[_Tok] = []
+        for t in doc:
+            if t.is_space:
+                continue
+            if t.text == "-" or t.text == "\u2010":
+                continue  # hyphens join words: "jumeau-numérique" == "jumeau numérique"
+            if t.is_punct or not any(ch.isalnum() for ch in t.text):
+                out.append(_Tok(frozenset(), t.idx, t.idx + len(t.text), barrier=True))
+                continue
+            parts = [p for p in re.split(r"[-./]", t.text) if any(ch.isalnum() for ch in p)]
+            offset = t.idx
+            for part in parts:
+                start = t.text.find(part, offset - t.idx) + t.idx
+                lemma = t.lemma_ if len(parts) == 1 and lang == "fr" else part
+                if lang == "en":
+                    lemma = en_lemma(part.lower())
+                folded = strip_elision(fold(part))
+                if is_acronym(part):
+                    keys = frozenset({"=" + part})
+                else:
+                    keys = _keys(part, lemma)
+                out.append(
+                    _Tok(
+                        keys | {"=" + part},
+                        start,
+                        start + len(part),
+                        linking=folded in LINKING_WORDS or fold(part) in LINKING_WORDS,
+                        pos=t.pos_,
+                        lemma_key=stem(strip_elision(fold(lemma))),
+                    )
+                )
+                offset = start + len(part)
+        return out
+
+    def _match(self, toks: list[_Tok]) -> list[tuple[int, int, set[str]]]:
+        """Longest, leftmost, non-overlapping matches: (first token, last token, concept ids)."""
+        found: list[tuple[int, int, set[str]]] = []
+        i = 0
+        while i < len(toks):
+            if toks[i].barrier or toks[i].linking:
+                i += 1
+                continue
+            best: tuple[int, set[str]] | None = None
+            frontier: list[tuple[_Node, int]] = [(self._trie, i)]
+            while frontier:
+                node, j = frontier.pop()
+                while j < len(toks) and toks[j].linking:
+                    j += 1
+                if j >= len(toks) or toks[j].barrier:
+                    continue
+                for key in toks[j].keys:
+                    child = node.children.get(key)
+                    if child is None:
+                        continue
+                    if child.concepts and (best is None or j > best[0]):
+                        best = (j, child.concepts)
+                    frontier.append((child, j + 1))
+            if best is None:
+                i += 1
+            else:
+                found.append((i, best[0], best[1]))
+                i = best[0] + 1
+        return found
+
+    def _keywords(self, toks: list[_Tok], covered: set[int], text: str, lang: str) -> list[str]:
+        """Noun phrases not covered by a concept, most frequent first."""
+        phrases: Counter[str] = Counter()
+        first: dict[str, int] = {}
+        stop = _STOP
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            head_ok = (
+                (t.pos in ("NOUN", "PROPN")) if lang == "fr" else (t.pos == "" and not t.linking)
+            )
+            word = fold(text[t.start : t.end])
+            if t.barrier or t.linking or not head_ok or word in stop or i in covered:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(toks) and j - i < 4 and j not in covered:
+                u = toks[j]
+                w = fold(text[u.start : u.end])
+                if u.barrier or u.linking or w in stop or not w.isalpha():
+                    break
+                if lang == "fr" and u.pos not in ("ADJ", "NOUN", "PROPN"):
+                    break
+                j += 1
+            span = [text[toks[k].start : toks[k].end].lower() for k in range(i, j)]
+            if word not in _GENERIC and len(word) > 2 and word.isalpha():
+                phrase = " ".join(span)
+                phrases[phrase] += 1
+                first.setdefault(phrase, i)
+            i = j
+        ranked = sorted(phrases, key=lambda p: (-phrases[p], -len(p.split()), first[p]))
+        return ranked[:MAX_KEYWORDS]
+
+    def _extract_doc(self, text: str, doc: Doc, lang: str) -> Extraction:
+        toks = self._tokens(doc, lang)
+        counts: Counter[str] = Counter()
+        evidence: dict[str, list[str]] = defaultdict(list)
+        covered: set[int] = set()
+        for a, b, ids in self._match(toks):
+            span = text[toks[a].start : toks[b].end]
+            covered.update(range(a, b + 1))
+            for cid in sorted(ids):
+                counts[cid] += 1
+                if span not in evidence[cid] and len(evidence[cid]) < MAX_EVIDENCE:
+                    evidence[cid].append(span)
+        mentions = tuple(
+            ConceptMention(concept_id=cid, weight=1 - 0.5**n, evidence=tuple(evidence[cid]))
+            for cid, n in sorted(counts.items())
+        )
+        terms = tuple(
+            t.lemma_key
+            for t in toks
+            if not t.barrier
+            and not t.linking
+            and len(t.lemma_key) > 1
+            and strip_elision(fold(text[t.start : t.end])) not in _STOP
+            and t.lemma_key not in _STOP
+        )
+        return Extraction(
+            language="en" if lang == "en" else "fr",
+            mentions=mentions,
+            keywords=tuple(self._keywords(toks, covered, text, lang)),
+            terms=terms,
+        )
+
+    # -- public -------------------------------------------------------------------------------
+    def extract(self, text: str) -> Extraction:
+        """Concepts, keywords and terms of one text.
+
+        Raises
+        ------
+        ExtractionError
+            When the text is empty or blank.
+        """
+        return self.extract_many([text])[0]
+
+    def extract_many(self, texts: Sequence[str]) -> list[Extraction]:
+        """Analyse texts in batches, each in its own detected language."""
+        cleaned = [clean_text(t) for t in texts]
+        for n, t in enumerate(cleaned):
+            if not t.strip():
+                raise ExtractionError(
+                    f"Texte vide (texte n° {n + 1}) : décrivez le besoin ou la compétence.",
+                    f"Empty text (text #{n + 1}): describe the need or the capability.",
+                )
+        langs = [detect_language(t) for t in cleaned]
+        results: list[Extraction | None] = [None] * len(cleaned)
+        for lang, nlp in (("fr", self.nlp_fr), ("en", self.nlp_en)):
+            idx = [i for i, lg in enumerate(langs) if lg == lang]
+            for i, doc in zip(idx, nlp.pipe(cleaned[i] for i in idx), strict=True):
+                results[i] = self._extract_doc(cleaned[i], doc, lang)
+        return [r for r in results if r is not None]
+
+    def labels_of(self, ids: Iterable[str], language: str = "fr") -> dict[str, str]:
+        """Preferred labels of concept ids."""
+        return {
+            i: (self.concepts[i].label_fr if language == "fr" else self.concepts[i].label_en)
+            for i in ids
+            if i in self.concepts
+        }

@@ -1,0 +1,131 @@
+"""The real thing: the CLI loads the demo, `passerelle serve` answers over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "api.cli"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("home")
+
+
+def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PASSERELLE_HOME": str(home)}
+    return subprocess.run(
+        [*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.fixture(scope="module")
+def loaded(home: Path) -> Path:
+    first = run_cli(home, "load-demo")
+    assert first.returncode == 0, first.stderr
+    assert "20 labs" in first.stdout
+    return home
+
+
+@pytest.fixture(scope="module")
+def server(loaded: Path) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "PASSERELLE_HOME": str(loaded), "PORT": str(port)}
+    proc = subprocess.Popen(
+        [*CLI, "serve"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.3)
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+    else:
+        proc.kill()
+        pytest.fail("the server did not answer within 120 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+    if proc.stderr:
+        proc.stderr.close()
+
+
+def test_load_demo_twice_changes_nothing(loaded: Path) -> None:
+    from graph.store.embedded import EmbeddedGraphStore
+
+    store = EmbeddedGraphStore(loaded)
+    before = store.counts()
+    store.close()
+    again = run_cli(loaded, "load-demo")
+    assert again.returncode == 0, again.stderr
+    store = EmbeddedGraphStore(loaded)
+    assert store.counts() == before
+    store.close()
+
+
+def test_readme_quick_start_request(server: str) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert readme.splitlines()[2].startswith("make run")
+    assert readme.splitlines()[3].startswith("make test")
+    payload = json.loads(re.search(r"-d '(\{.*?\})'", readme, re.S).group(1))  # type: ignore[union-attr]
+    r = httpx.post(f"{server}/api/match", json=payload, timeout=30)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["language"] == "fr"
+    assert body["pairings"][0]["explanation"]["concepts"]
+
+
+def test_real_http_errors_are_json(server: str) -> None:
+    r = httpx.post(
+        f"{server}/api/match", content=b"{oops", headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 400 and r.json()["error"] == "invalid_json"
+    r = httpx.get(f"{server}/api/labs/unknown")
+    assert r.status_code == 404 and "Laboratoire inconnu" in r.json()["message"]
+
+
+def test_cli_match_json_equals_the_api(server: str, loaded: Path) -> None:
+    text = "Nos soudures TIG sur inox se fissurent, il faut comprendre pourquoi."
+    cli = run_cli(loaded, "match", "--json", text)
+    assert cli.returncode == 0, cli.stderr
+    api = httpx.post(f"{server}/api/match", json={"text": text}, timeout=30).json()
+    assert json.loads(cli.stdout) == api
+
+
+def test_cli_match_and_labs_human_output(loaded: Path) -> None:
+    out = run_cli(loaded, "match", "--limit", "3", "rouille sur des pièces en acier")
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"^ 1\. ", out.stdout, re.M) and "Concepts partagés" in out.stdout
+    labs = run_cli(loaded, "labs")
+    assert labs.returncode == 0 and "200918462H" in labs.stdout and "20 laboratoires" in labs.stdout
+
+
+def test_cli_errors_are_clear(loaded: Path) -> None:
+    out = run_cli(loaded, "match", "   ")
+    assert out.returncode == 2
+    assert "Erreur [text]" in out.stderr and "Traceback" not in out.stderr
+    out = run_cli(loaded, "labs", "--store", "nosuchstore")
+    assert out.returncode == 2 and "Stockage inconnu" in out.stderr

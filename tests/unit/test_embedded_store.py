@@ -1,0 +1,127 @@
+"""The embedded store: round trips, idempotent writes, atomic writes, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.errors import StoreError
+from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
+from graph.store.embedded import DB_NAME, EmbeddedGraphStore, default_home
+
+CONCEPTS = [
+    Concept(
+        id="welding",
+        kind="process",
+        label_fr="soudage",
+        label_en="welding",
+        alt_fr=("soudure",),
+        naf="25.62B",
+    ),
+    Concept(
+        id="tig_welding",
+        kind="process",
+        label_fr="soudage TIG",
+        label_en="TIG welding",
+        broader=("welding",),
+    ),
+]
+LAB = Lab(
+    id="201119725X",
+    name="Laboratoire d'Étude des Microstructures",
+    acronym="LEM3",
+    city="Metz",
+    description="Soudage et mise en forme.",
+)
+EX = Extraction(
+    language="fr",
+    mentions=(ConceptMention(concept_id="welding", weight=0.75, evidence=("soudage", "soudure")),),
+    keywords=("mise en forme",),
+    terms=("soudag", "mise", "form"),
+)
+COMPANY = Company(id="acme", name="Acme (fictive)", city="Metz", illustrative=True)
+NEED = Need(
+    id="need-1", company_id="acme", title="Soudures fissurées", text="Nos soudures cassent."
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = EmbeddedGraphStore(tmp_path)
+    yield s
+    s.close()
+
+
+def test_round_trip(store: EmbeddedGraphStore) -> None:
+    store.upsert_concepts(CONCEPTS)
+    store.upsert_labs([(LAB, EX)])
+    assert store.upsert_need(NEED, EX, COMPANY) is True
+    assert store.concepts() == sorted(CONCEPTS, key=lambda c: c.id)
+    assert store.labs() == [LAB]
+    assert store.lab(LAB.id) == LAB
+    assert store.lab_profiles() == {LAB.id: EX}
+    assert store.company("acme") == COMPANY
+    assert store.need("need-1") == NEED
+    assert store.need_profiles() == {"need-1": EX}
+    assert store.lab("nope") is None and store.need("nope") is None
+
+
+def test_writing_twice_changes_nothing(store: EmbeddedGraphStore) -> None:
+    for _ in range(2):
+        store.upsert_concepts(CONCEPTS)
+        store.upsert_labs([(LAB, EX)])
+        store.upsert_need(NEED, EX, COMPANY)
+    assert store.upsert_need(NEED, EX, COMPANY) is False
+    assert store.counts() == {
+        "nodes": {"Concept": 2, "Lab": 1, "Company": 1, "Need": 1},
+        "relationships": {"BROADER": 1, "HAS_CAPABILITY": 1, "EXPRESSES": 1, "REQUIRES": 1},
+    }
+
+
+def test_rewriting_a_lab_replaces_its_capabilities(store: EmbeddedGraphStore) -> None:
+    store.upsert_labs([(LAB, EX)])
+    other = Extraction(
+        language="fr", mentions=(ConceptMention(concept_id="tig_welding", weight=0.5),)
+    )
+    store.upsert_labs([(LAB, other)])
+    assert store.lab_profiles()[LAB.id] == other
+
+
+def test_a_failed_write_leaves_nothing_half_stored(store: EmbeddedGraphStore) -> None:
+    store.upsert_labs([(LAB, EX)])
+    before = store.counts()
+    orphan = NEED.model_copy(update={"company_id": "unknown-company", "id": "need-2"})
+    with pytest.raises(StoreError):
+        store.upsert_need(orphan, EX)  # the company does not exist: refused as a whole
+    bad_lab = LAB.model_copy(update={"id": "200918462H"})
+    with pytest.raises(StoreError):
+        # the second lab of the batch breaks the batch: the first one must not be written
+        store.upsert_labs([(bad_lab, EX), (LAB.model_copy(update={"name": None}), EX)])  # type: ignore[list-item]
+    assert store.counts() == before
+    assert store.lab("200918462H") is None
+
+
+def test_data_survives_reopening(tmp_path: Path) -> None:
+    s = EmbeddedGraphStore(tmp_path)
+    s.upsert_concepts(CONCEPTS)
+    s.upsert_labs([(LAB, EX)])
+    s.close()
+    again = EmbeddedGraphStore(tmp_path)
+    assert again.labs() == [LAB] and again.integrity_ok()
+    again.close()
+    assert (tmp_path / DB_NAME).exists()
+
+
+def test_home_comes_from_the_environment(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PASSERELLE_HOME", str(tmp_path / "x"))
+    assert default_home() == tmp_path / "x"
+    monkeypatch.delenv("PASSERELLE_HOME")
+    assert default_home() == Path.home() / ".local" / "share" / "passerelle"
+
+
+def test_unusable_home_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="Impossible d'ouvrir"):
+        EmbeddedGraphStore(blocker / "sub")
