@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 STOPWORDS_FR = frozenset(
-    """a à au aux avec ce ces cet cette d de des du elle en et il ils je l la le les leur leurs
+    """a à au aux avec ce ces cet cette de des du elle en et il ils je l la le les leur leurs
     ma mais me mes mon ne nos notre nous on ou où par pas pour qu que qui sa se ses son sur ta te
     tes ton un une vos votre vous y est sont être avons avez ont été dans plus très tout tous
     toute toutes afin car donc comme sans chez entre aussi cela ça nous-mêmes lors ainsi""".split()
@@ -101,5 +101,6 @@ def detect_language(text: str) -> str:
     words = re.findall(r"[a-zà-ÿœ']+", text.lower())
     fr = sum(1 for w in words if w in STOPWORDS_FR or _ELISION.match(w))
     fr += sum(1 for c in text if c in "éèêàùçôîâœ")
-    en = sum(1 for w in words if w in STOPWORDS_EN and w not in STOPWORDS_FR)
+    en = sum(1.0 for w in words if w in STOPWORDS_EN and w not in STOPWORDS_FR)
+    en += sum(0.5 for w in words if len(w) > 5 and w.endswith("ing"))
     return "en" if en > fr else "fr"

@@ -88,8 +88,8 @@ def test_load_demo_twice_changes_nothing(loaded: Path) -> None:
 
 def test_readme_quick_start_request(server: str) -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert readme.splitlines()[2].startswith("make run")
-    assert readme.splitlines()[3].startswith("make test")
+    assert readme.splitlines()[3].startswith("make run")
+    assert readme.splitlines()[4].startswith("make test")
     payload = json.loads(re.search(r"-d '(\{.*?\})'", readme, re.S).group(1))  # type: ignore[union-attr]
     r = httpx.post(f"{server}/api/match", json=payload, timeout=30)
     assert r.status_code == 200

@@ -22,7 +22,7 @@ EXPECTED = (
 def fold(s: str) -> str:
     import unicodedata
 
-    s = unicodedata.normalize("NFKD", s.lower())
+    s = unicodedata.normalize("NFKD", s.lower().replace("œ", "oe"))
     return "".join(c for c in s if c.isalnum())
 
 

@@ -1,0 +1,107 @@
+"""Extraction on real French phrasing: elisions, plurals, feminine forms, accents, acronyms, lay words."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.errors import ExtractionError
+from ingest.extract import SpacyExtractor
+
+
+def ids(extractor: SpacyExtractor, text: str) -> set[str]:
+    return {m.concept_id for m in extractor.extract(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        # lay wording
+        ("Nos pièces rouillent au bout de trois mois, il y a de la rouille partout.", "corrosion"),
+        (
+            "On voudrait faire de l'impression 3D pour nos pièces détachées.",
+            "additive_manufacturing",
+        ),
+        ("Un jumeau numérique de la ligne nous aiderait.", "digital_twin"),
+        # hyphenation
+        ("Un jumeau-numérique de la ligne nous aiderait.", "digital_twin"),
+        # elisions
+        ("Problèmes d'usinage sur des pièces en titane.", "machining"),
+        ("L'emboutissage de nos tôles génère des plis.", "stamping"),
+        # plurals and feminine forms
+        ("Nos traitements thermiques ne donnent pas la dureté attendue.", "heat_treatment"),
+        ("Les soudures des cadres se fissurent.", "welding"),
+        ("Les outils de coupe s'usent très vite.", "cutting_tools"),
+        # accents missing, capitals
+        ("probleme de corrosion sur piece en acier inoxydable", "stainless_steel"),
+        ("TRAITEMENT THERMIQUE DES ACIERS", "heat_treatment"),
+        ("fabrication additive metallique de pieces de rechange", "additive_manufacturing"),
+        # acronyms
+        ("Nous soudons en TIG des tubes fins.", "tig_welding"),
+        ("Contrôle CND par ultrasons des soudures.", "ultrasonic_testing"),
+    ],
+)
+def test_french_phrasing_finds_the_concept(
+    extractor: SpacyExtractor, text: str, concept: str
+) -> None:
+    assert concept in ids(extractor, text)
+
+
+def test_acronyms_match_only_in_capitals(extractor: SpacyExtractor) -> None:
+    assert "tig_welding" in ids(extractor, "soudage TIG")
+    assert "tig_welding" not in ids(extractor, "un tig de bois")
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("We have rust on our welded steel frames.", "corrosion"),
+        ("We want a digital twin of the press line.", "digital_twin"),
+        ("Metal 3D printing of spare parts", "additive_manufacturing"),
+        ("Our cutting tools wear out quickly when machining stainless steels.", "stainless_steel"),
+    ],
+)
+def test_english_text_goes_through_the_blank_pipeline(
+    extractor: SpacyExtractor, text: str, concept: str
+) -> None:
+    ex = extractor.extract(text)
+    assert ex.language == "en"
+    assert concept in {m.concept_id for m in ex.mentions}
+
+
+def test_weights_and_evidence(extractor: SpacyExtractor) -> None:
+    ex = extractor.extract(
+        "La corrosion, encore la corrosion et toujours la rouille. Un peu d'usinage."
+    )
+    by_id = {m.concept_id: m for m in ex.mentions}
+    assert by_id["corrosion"].weight > by_id["machining"].weight
+    assert 0 < by_id["machining"].weight <= 1
+    assert "corrosion" in by_id["corrosion"].evidence and "rouille" in by_id["corrosion"].evidence
+
+
+def test_longest_match_wins(extractor: SpacyExtractor) -> None:
+    found = ids(extractor, "Nous cherchons une expertise en soudage TIG.")
+    assert "tig_welding" in found and "welding" not in found
+
+
+def test_unknown_terms_become_keywords(extractor: SpacyExtractor) -> None:
+    ex = extractor.extract("Nos ressorts de suspension cassent sur la ligne de grenaillage.")
+    assert any("ressort" in k for k in ex.keywords)
+    assert "ressort" in ex.terms
+
+
+def test_terms_are_lemmas_without_stopwords(extractor: SpacyExtractor) -> None:
+    ex = extractor.extract("Les pièces usinées de la PME")
+    assert "piec" in ex.terms
+    assert not {"le", "la", "de", "les"} & set(ex.terms)
+
+
+def test_same_text_same_extraction(extractor: SpacyExtractor) -> None:
+    text = "Corrosion des aciers galvanisés et usinage du titane."
+    assert extractor.extract(text) == extractor.extract(text)
+    assert extractor.extract_many([text, text]) == [extractor.extract(text)] * 2
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_blank_text_is_refused(extractor: SpacyExtractor, text: str) -> None:
+    with pytest.raises(ExtractionError, match="Texte vide"):
+        extractor.extract(text)
