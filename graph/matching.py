@@ -19,11 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import bm25s
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict
 from scipy import sparse
 
 from graph.model import Concept, ConceptMention, Extraction
@@ -58,11 +58,7 @@ class MatchParams:
     max_depth: int = 2
 
 
-class _Value(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ConceptContribution(_Value):
+class ConceptContribution(NamedTuple):
     """What one shared concept adds to a pairing's score."""
 
     concept_id: str
@@ -78,14 +74,14 @@ class ConceptContribution(_Value):
     lab_evidence: tuple[str, ...]
 
 
-class TermContribution(_Value):
+class TermContribution(NamedTuple):
     """What one shared term of the lexical channel adds to a pairing's score."""
 
     term: str
     contribution: float
 
 
-class Explanation(_Value):
+class Explanation(NamedTuple):
     """Why a lab and a need are paired: the parts of the score."""
 
     concept_score: float
@@ -94,7 +90,7 @@ class Explanation(_Value):
     terms: tuple[TermContribution, ...]
 
 
-class Pairing(_Value):
+class Pairing(NamedTuple):
     """A lab suggested for a need (or a need for a lab), with its score and explanation."""
 
     lab_id: str
@@ -107,6 +103,34 @@ class _Expanded:
     weight: float
     via: tuple[str, ...]
     evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A need prepared for scoring: its expanded concepts and its terms, as matrix columns."""
+
+    expanded: dict[str, _Expanded]
+    concept_cols: npt.NDArray[np.intp]
+    concept_ids: list[str]
+    query: npt.NDArray[np.float64]  # need weight x specificity, per concept column
+    z: float
+    term_cols: npt.NDArray[np.intp]
+    terms: list[str]
+    concept_part: npt.NDArray[np.float64]  # per lab, already multiplied by alpha / z
+    lexical_raw: npt.NDArray[np.float64]  # per lab, raw BM25
+    lexical_top: float
+
+    @property
+    def total(self) -> npt.NDArray[np.float64]:
+        return self.concept_part + self.lexical_part
+
+    @property
+    def lexical_part(self) -> npt.NDArray[np.float64]:
+        if self.lexical_top <= 0:
+            return np.zeros_like(self.lexical_raw)
+        return self.lexical_raw * (self.lexical_share / self.lexical_top)
+
+    lexical_share: float = 0.0
 
 
 class MatchIndex:
@@ -152,25 +176,51 @@ class MatchIndex:
         self.lab_ids: list[str] = sorted(lab_profiles)
         self._lab_pos = {lab_id: i for i, lab_id in enumerate(self.lab_ids)}
         self._lab_expanded = [self.expand(lab_profiles[i].mentions) for i in self.lab_ids]
+        n = len(self.lab_ids)
         vocab_ids = sorted({c for e in self._lab_expanded for c in e})
         self._col = {c: j for j, c in enumerate(vocab_ids)}
-        n = len(self.lab_ids)
         rows, cols, vals = [], [], []
         for i, exp in enumerate(self._lab_expanded):
             for c, e in exp.items():
                 rows.append(i)
                 cols.append(self._col[c])
                 vals.append(e.weight)
-        self._matrix = sparse.csr_matrix(
+        self._concept_matrix = sparse.csc_matrix(
             (np.asarray(vals, dtype=np.float64), (rows, cols)), shape=(n, len(vocab_ids))
         )
         df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocab_ids))
         self._idf = np.log1p(n / np.maximum(df, 1)).astype(np.float64)
+        # BM25 weights computed by bm25s, read back as a (labs x terms) sparse matrix so that
+        # a query and each term's share of it come from the same numbers.
         corpus = [list(lab_profiles[i].terms) or ["\u2205"] for i in self.lab_ids]
-        self._bm25 = bm25s.BM25(dtype="float64")
+        self._term_col: dict[str, int] = {}
+        self._bm25_matrix = sparse.csc_matrix((n, 0), dtype=np.float64)
         if corpus:
-            self._bm25.index(corpus, show_progress=False)
-        self._need_cache: dict[Extraction, npt.NDArray[np.float64]] = {}
+            bm25 = bm25s.BM25(dtype="float64")
+            bm25.index(corpus, show_progress=False)
+            self._term_col = dict(bm25.vocab_dict)
+            sc = bm25.scores
+            self._bm25_matrix = sparse.csc_matrix(
+                (sc["data"], sc["indices"], sc["indptr"]),
+                shape=(sc["num_docs"], len(sc["indptr"]) - 1),
+            )
+        self._cache: dict[Extraction, npt.NDArray[np.float64]] = {}
+        self._term_names = sorted(self._term_col, key=self._term_col.__getitem__)
+        self._bm25_rows: sparse.csr_matrix = self._bm25_matrix.tocsr()
+        self._lab_term_cache: dict[int, dict[str, float]] = {}
+
+    def _lab_terms(self, pos: int) -> dict[str, float]:
+        """BM25 weight of each term of lab ``pos``."""
+        found = self._lab_term_cache.get(pos)
+        if found is None:
+            m = self._bm25_rows
+            a, b = m.indptr[pos], m.indptr[pos + 1]
+            found = {
+                self._term_names[j]: float(v)
+                for j, v in zip(m.indices[a:b].tolist(), m.data[a:b].tolist(), strict=True)
+            }
+            self._lab_term_cache[pos] = found
+        return found
 
     # -- profiles ---------------------------------------------------------------------------
     def _ancestors_of(self, concept_id: str) -> dict[str, int]:
@@ -202,50 +252,80 @@ class MatchIndex:
         return out
 
     # -- scoring ----------------------------------------------------------------------------
-    def _query(
-        self, need: Extraction
-    ) -> tuple[dict[str, _Expanded], npt.NDArray[np.float64], float]:
-        expanded = self.expand(need.mentions)
-        q = np.zeros(len(self._col), dtype=np.float64)
-        for c, e in expanded.items():
-            j = self._col.get(c)
-            if j is not None:
-                q[j] = e.weight * self._idf[j]
-        return expanded, q, float(q.sum())
+    @staticmethod
+    def _accumulate(
+        matrix: sparse.csc_matrix, cols: npt.NDArray[np.intp], weights: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """``matrix[:, cols] @ weights``, column by column (few columns, many rows)."""
+        n = matrix.shape[0]
+        if not len(cols):
+            return np.zeros(n, dtype=np.float64)
+        indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
+        spans = [(indptr[j], indptr[j + 1]) for j in cols.tolist()]
+        rows = np.concatenate([indices[a:b] for a, b in spans])
+        vals = np.concatenate(
+            [data[a:b] * w for (a, b), w in zip(spans, weights.tolist(), strict=True)]
+        )
+        return np.bincount(rows, weights=vals, minlength=n).astype(np.float64, copy=False)
 
-    def _lexical(self, terms: Sequence[str]) -> tuple[list[str], npt.NDArray[np.float64], float]:
-        unique = sorted(set(terms))
-        if not unique or not self.lab_ids:
-            return unique, np.zeros(len(self.lab_ids)), 0.0
-        raw = np.asarray(self._bm25.get_scores(unique), dtype=np.float64)
-        top = float(raw.max()) if raw.size else 0.0
-        return unique, raw, top
+    def _plan(self, need: Extraction) -> _Plan:
+        alpha = self.params.concept_share
+        n = len(self.lab_ids)
+        expanded = self.expand(need.mentions)
+        known = sorted(c for c in expanded if c in self._col)
+        ccols = np.asarray([self._col[c] for c in known], dtype=np.intp)
+        weights = np.asarray([expanded[c].weight for c in known], dtype=np.float64)
+        query = weights * self._idf[ccols]
+        z = float(query.sum())
+        concept_part = np.zeros(n, dtype=np.float64)
+        if z > 0:
+            concept_part = self._accumulate(self._concept_matrix, ccols, query) * (alpha / z)
+        terms = sorted({t for t in need.terms if t in self._term_col})
+        tcols = np.asarray([self._term_col[t] for t in terms], dtype=np.intp)
+        lexical_raw = self._accumulate(self._bm25_matrix, tcols, np.ones(len(terms)))
+        top = float(lexical_raw.max()) if n else 0.0
+        return _Plan(
+            expanded,
+            ccols,
+            known,
+            query,
+            z,
+            tcols,
+            terms,
+            concept_part,
+            lexical_raw,
+            top,
+            1 - alpha,
+        )
 
     def scores(self, need: Extraction) -> npt.NDArray[np.float64]:
         """Score of every lab (in ``lab_ids`` order) for ``need``."""
-        cached = self._need_cache.get(need)
+        cached = self._cache.get(need)
         if cached is not None:
             return cached
-        alpha = self.params.concept_share
-        _, q, z = self._query(need)
-        total = np.zeros(len(self.lab_ids), dtype=np.float64)
-        if z > 0:
-            total += alpha * np.asarray(self._matrix @ q, dtype=np.float64) / z
-        _, raw, top = self._lexical(need.terms)
-        if top > 0:
-            total += (1 - alpha) * raw / top
+        total = self._plan(need).total
         if self._cache_size > 0:
-            if len(self._need_cache) >= self._cache_size:
-                self._need_cache.clear()
-            self._need_cache[need] = total
+            if len(self._cache) >= self._cache_size:
+                self._cache.clear()
+            self._cache[need] = total
         return total
+
+    @staticmethod
+    def _top(total: npt.NDArray[np.float64], limit: int) -> list[int]:
+        """Indices of the ``limit`` best positive scores, ties broken by index (lab id order)."""
+        positive = np.flatnonzero(total > 0)
+        if positive.size > limit:
+            kth = np.partition(total[positive], positive.size - limit)[positive.size - limit]
+            positive = positive[total[positive] >= kth]
+        order = np.lexsort((positive, -total[positive]))
+        return [int(i) for i in positive[order][:limit]]
 
     def rank_labs(self, need: Extraction, limit: int = 10) -> list[Pairing]:
         """The ``limit`` best labs for ``need``, best first, ties broken by lab id."""
-        total = self.scores(need)
-        order = np.argsort(-total, kind="stable")
-        picked = [int(i) for i in order[:limit] if total[i] > 0]
-        return [self.explain(need, self.lab_ids[i], float(total[i])) for i in picked]
+        plan = self._plan(need)
+        total = plan.total
+        picked = self._top(total, limit)
+        return self._explain(plan, picked, total)
 
     def score(self, need: Extraction, lab_id: str) -> float:
         """Score of one (need, lab) pair."""
@@ -256,61 +336,74 @@ class MatchIndex:
     ) -> list[tuple[str, Pairing]]:
         """The ``limit`` needs that fit lab ``lab_id`` best, best first, ties broken by need id."""
         pos = self._lab_pos[lab_id]
-        scored = sorted(
-            ((-float(self.scores(ex)[pos]), need_id) for need_id, ex in needs.items()),
-        )
+        scored = sorted((-float(self.scores(ex)[pos]), need_id) for need_id, ex in needs.items())
         return [
-            (need_id, self.explain(needs[need_id], lab_id, -neg))
+            (need_id, self.explain(needs[need_id], lab_id))
             for neg, need_id in scored[:limit]
-            if -neg > 0
+            if neg < 0
         ]
 
-    def explain(self, need: Extraction, lab_id: str, score: float | None = None) -> Pairing:
+    def explain(self, need: Extraction, lab_id: str) -> Pairing:
         """The parts of the score of (``need``, ``lab_id``)."""
+        plan = self._plan(need)
+        return self._explain(plan, [self._lab_pos[lab_id]], plan.total)[0]
+
+    def _explain(
+        self, plan: _Plan, rows: list[int], total: npt.NDArray[np.float64]
+    ) -> list[Pairing]:
+        if not rows:
+            return []
         alpha = self.params.concept_share
-        pos = self._lab_pos[lab_id]
-        expanded, q, z = self._query(need)
-        lab_exp = self._lab_expanded[pos]
-        parts: list[ConceptContribution] = []
-        for c in sorted(set(expanded) & set(lab_exp)):
-            j = self._col[c]
-            if z <= 0:
-                break
-            contribution = alpha * q[j] * lab_exp[c].weight / z
-            concept = self.concepts.get(c)
-            parts.append(
-                ConceptContribution(
-                    concept_id=c,
-                    label_fr=concept.label_fr if concept else c,
-                    label_en=concept.label_en if concept else c,
-                    contribution=float(contribution),
-                    specificity=float(self._idf[j]),
-                    need_weight=expanded[c].weight,
-                    lab_weight=lab_exp[c].weight,
-                    need_via=expanded[c].via,
-                    lab_via=lab_exp[c].via,
-                    need_evidence=expanded[c].evidence,
-                    lab_evidence=lab_exp[c].evidence,
+        # per-concept constants, computed once for every lab explained
+        shared = []
+        if plan.z > 0:
+            coefs = (plan.query * (alpha / plan.z)).tolist()
+            idfs = self._idf[plan.concept_cols].tolist()
+            for c, coef, idf in zip(plan.concept_ids, coefs, idfs, strict=True):
+                concept = self.concepts.get(c)
+                labels = (concept.label_fr, concept.label_en) if concept else (c, c)
+                shared.append((c, coef, idf, plan.expanded[c], labels))
+        out = []
+        for pos in rows:
+            lab_exp = self._lab_expanded[pos]
+            parts: list[ConceptContribution] = []
+            for c, coef, idf, need_e, (label_fr, label_en) in shared:
+                lab_e = lab_exp.get(c)
+                if lab_e is None:
+                    continue
+                parts.append(
+                    ConceptContribution(
+                        concept_id=c,
+                        label_fr=label_fr,
+                        label_en=label_en,
+                        contribution=coef * lab_e.weight,
+                        specificity=idf,
+                        need_weight=need_e.weight,
+                        lab_weight=lab_e.weight,
+                        need_via=need_e.via,
+                        lab_via=lab_e.via,
+                        need_evidence=need_e.evidence,
+                        lab_evidence=lab_e.evidence,
+                    )
+                )
+            parts.sort(key=lambda p: (-p.contribution, p.concept_id))
+            lab_terms = self._lab_terms(pos)
+            terms = [
+                TermContribution(term=t, contribution=(1 - alpha) * lab_terms[t] / plan.lexical_top)
+                for t in plan.terms
+                if t in lab_terms and plan.lexical_top > 0
+            ]
+            terms.sort(key=lambda t: (-t.contribution, t.term))
+            out.append(
+                Pairing(
+                    lab_id=self.lab_ids[pos],
+                    score=float(total[pos]),
+                    explanation=Explanation(
+                        concept_score=math.fsum(p.contribution for p in parts),
+                        lexical_score=math.fsum(t.contribution for t in terms),
+                        concepts=tuple(parts),
+                        terms=tuple(terms),
+                    ),
                 )
             )
-        parts.sort(key=lambda p: (-p.contribution, p.concept_id))
-        unique, raw, top = self._lexical(need.terms)
-        terms: list[TermContribution] = []
-        if top > 0 and raw[pos] > 0:
-            for t in unique:
-                s = float(self._bm25.get_scores([t])[pos])
-                if s > 0:
-                    terms.append(TermContribution(term=t, contribution=(1 - alpha) * s / top))
-        terms.sort(key=lambda t: (-t.contribution, t.term))
-        concept_score = math.fsum(p.contribution for p in parts)
-        lexical_score = math.fsum(t.contribution for t in terms)
-        return Pairing(
-            lab_id=lab_id,
-            score=score if score is not None else concept_score + lexical_score,
-            explanation=Explanation(
-                concept_score=concept_score,
-                lexical_score=lexical_score,
-                concepts=tuple(parts),
-                terms=tuple(terms),
-            ),
-        )
+        return out
