@@ -1,0 +1,348 @@
+"""Neo4j store: the system of record, through the official driver (the only module importing neo4j).
+
+Writes run in managed transactions (retried by the driver on transient errors), in batches of
+``UNWIND $rows``, with the database named on every call. Every statement lives in
+``graph.store.cypher``; values always go in as parameters.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, LiteralString, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.errors import StoreError, StoreUnavailable
+from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
+from graph.store import cypher
+
+T = TypeVar("T")
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    """Where the server is: ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``."""
+
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str | None = None
+    password: str | None = None
+    database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls) -> Neo4jSettings:
+        """Settings from the environment, defaults otherwise."""
+        return cls(
+            uri=os.environ.get("NEO4J_URI") or cls.uri,
+            user=os.environ.get("NEO4J_USER") or None,
+            password=os.environ.get("NEO4J_PASSWORD") or None,
+            database=os.environ.get("NEO4J_DATABASE") or cls.database,
+        )
+
+
+def open_driver(settings: Neo4jSettings) -> neo4j.Driver:
+    """A driver for ``settings`` (no connection is made until first use)."""
+    auth = (settings.user, settings.password or "") if settings.user else None
+    return GraphDatabase.driver(settings.uri, auth=auth, connection_acquisition_timeout=10)
+
+
+def _batches(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _mentions(mentions: Iterable[ConceptMention]) -> list[dict[str, Any]]:
+    return [
+        {"concept_id": m.concept_id, "weight": m.weight, "evidence": list(m.evidence)}
+        for m in mentions
+    ]
+
+
+def _extraction(record: Any) -> Extraction:
+    return Extraction(
+        language=record["language"] or "fr",
+        mentions=tuple(
+            ConceptMention(
+                concept_id=m["concept_id"], weight=m["weight"], evidence=tuple(m["evidence"] or ())
+            )
+            for m in record["mentions"]
+        ),
+        keywords=tuple(record["keywords"] or ()),
+        terms=tuple(record["terms"] or ()),
+    )
+
+
+class Neo4jGraphStore:
+    """The graph store on a Neo4j server.
+
+    Parameters
+    ----------
+    driver : neo4j.Driver
+        A driver the caller opened (see ``open_driver``); closed by ``close()``.
+    database : str
+        The database every call names.
+    """
+
+    def __init__(
+        self, driver: neo4j.Driver, database: str = "neo4j", *, setup: bool = True
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        if setup:
+            self.setup()
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _guard(self, fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as e:
+            raise StoreUnavailable(
+                f"Neo4j ne répond pas ({e.__class__.__name__}) : vérifiez que le serveur tourne "
+                "(make neo4j-start) et NEO4J_URI.",
+                f"Neo4j is not answering ({e.__class__.__name__}): check that the server runs "
+                "(make neo4j-start) and NEO4J_URI.",
+            ) from e
+        except (ClientError, Neo4jError, DriverError) as e:
+            raise StoreError(
+                f"Neo4j a refusé l'opération : {e}", f"Neo4j refused the operation: {e}"
+            ) from e
+
+    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        def run() -> T:
+            with self.driver.session(database=self.database) as session:
+                return session.execute_write(work)
+
+        return self._guard(run)
+
+    def _read(self, query: LiteralString, **params: Any) -> list[neo4j.Record]:
+        def run() -> list[neo4j.Record]:
+            records, _, _ = self.driver.execute_query(
+                query, params, database_=self.database, routing_=RoutingControl.READ
+            )
+            return list(records)
+
+        return self._guard(run)
+
+    def setup(self) -> None:
+        """Uniqueness constraints and full-text indexes, created if missing."""
+
+        def run() -> None:
+            for q in (*cypher.CONSTRAINT_QUERIES, *cypher.FULLTEXT_QUERIES):
+                self.driver.execute_query(q, database_=self.database)
+
+        self._guard(run)
+
+    def ping(self) -> None:
+        """Raise StoreUnavailable unless the server answers."""
+        self._guard(lambda: self.driver.verify_connectivity())
+
+    # -- writes -----------------------------------------------------------------------------
+    def upsert_concepts(self, concepts: Iterable[Concept]) -> None:
+        """Write concepts and their BROADER links, in one transaction."""
+        rows = [
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "label_fr": c.label_fr,
+                "label_en": c.label_en,
+                "alt_fr": list(c.alt_fr),
+                "alt_en": list(c.alt_en),
+                "synonyms": " ; ".join((*c.alt_fr, *c.alt_en)),
+                "esco": c.esco,
+                "euroscivoc": c.euroscivoc,
+                "naf": c.naf,
+                "broader": list(c.broader),
+            }
+            for c in concepts
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            for batch in _batches(rows):
+                tx.run(cypher.UPSERT_CONCEPTS_QUERY, rows=batch).consume()
+            for batch in _batches(rows):
+                tx.run(cypher.LINK_BROADER_QUERY, rows=batch).consume()
+
+        self._write(work)
+
+    def upsert_labs(self, labs: Iterable[tuple[Lab, Extraction]]) -> None:
+        """Write labs with their capabilities, replacing earlier ones, in one transaction."""
+        rows = [
+            {
+                "id": lab.id,
+                "name": lab.name,
+                "acronym": lab.acronym,
+                "city": lab.city,
+                "description": lab.description,
+                "language": ex.language,
+                "keywords": list(ex.keywords),
+                "terms": list(ex.terms),
+                "mentions": _mentions(ex.mentions),
+            }
+            for lab, ex in labs
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            for batch in _batches(rows):
+                tx.run(cypher.UPSERT_LABS_QUERY, rows=batch).consume()
+                tx.run(cypher.LINK_CAPABILITIES_QUERY, rows=batch).consume()
+
+        self._write(work)
+
+    @staticmethod
+    def _company_params(c: Company) -> dict[str, Any]:
+        return {
+            "id": c.id,
+            "name": c.name,
+            "city": c.city,
+            "naf": c.naf,
+            "size": c.size,
+            "illustrative": c.illustrative,
+        }
+
+    def upsert_company(self, company: Company) -> None:
+        """Write one company."""
+        params = self._company_params(company)
+        self._write(lambda tx: tx.run(cypher.UPSERT_COMPANY_QUERY, params).consume())
+
+    def upsert_need(
+        self, need: Need, extraction: Extraction, company: Company | None = None
+    ) -> bool:
+        """Write a need (and its company when given) with its requirements; True when new."""
+
+        def work(tx: ManagedTransaction) -> bool:
+            if company is not None:
+                tx.run(cypher.UPSERT_COMPANY_QUERY, self._company_params(company)).consume()
+            if (
+                tx.run(cypher.COMPANY_EXISTS_QUERY, id=need.company_id).single(strict=True)["n"]
+                == 0
+            ):
+                raise StoreError(
+                    f"Entreprise inconnue : {need.company_id}",
+                    f"Unknown company: {need.company_id}",
+                )
+            existed = tx.run(cypher.NEED_EXISTS_QUERY, id=need.id).single(strict=True)["n"] > 0
+            tx.run(
+                cypher.UPSERT_NEED_QUERY,
+                id=need.id,
+                company_id=need.company_id,
+                title=need.title,
+                text=need.text,
+                illustrative=need.illustrative,
+                language=extraction.language,
+                keywords=list(extraction.keywords),
+                terms=list(extraction.terms),
+                mentions=_mentions(extraction.mentions),
+            ).consume()
+            return not existed
+
+        return self._write(work)
+
+    # -- reads ------------------------------------------------------------------------------
+    def concepts(self) -> list[Concept]:
+        """Every concept, ordered by id."""
+        return [
+            Concept(
+                id=r["c"]["id"],
+                kind=r["c"]["kind"],
+                label_fr=r["c"]["label_fr"],
+                label_en=r["c"]["label_en"],
+                alt_fr=tuple(r["c"].get("alt_fr") or ()),
+                alt_en=tuple(r["c"].get("alt_en") or ()),
+                broader=tuple(r["broader"]),
+                esco=r["c"].get("esco"),
+                euroscivoc=r["c"].get("euroscivoc"),
+                naf=r["c"].get("naf"),
+            )
+            for r in self._read(cypher.CONCEPTS_QUERY)
+        ]
+
+    @staticmethod
+    def _lab(d: dict[str, Any]) -> Lab:
+        return Lab(
+            id=d["id"],
+            name=d["name"],
+            acronym=d.get("acronym"),
+            city=d.get("city"),
+            description=d.get("description") or "",
+        )
+
+    def labs(self) -> list[Lab]:
+        """Every lab, ordered by id."""
+        return [self._lab(r["l"]) for r in self._read(cypher.LABS_QUERY)]
+
+    def lab(self, lab_id: str) -> Lab | None:
+        """One lab, or None."""
+        rows = self._read(cypher.LAB_QUERY, id=lab_id)
+        return self._lab(rows[0]["l"]) if rows else None
+
+    def lab_profiles(self) -> dict[str, Extraction]:
+        """Each lab's extraction, by lab id."""
+        return {r["id"]: _extraction(r) for r in self._read(cypher.LAB_PROFILES_QUERY)}
+
+    def company(self, company_id: str) -> Company | None:
+        """One company, or None."""
+        rows = self._read(cypher.COMPANY_QUERY, id=company_id)
+        if not rows:
+            return None
+        d = rows[0]["c"]
+        return Company(
+            id=d["id"],
+            name=d["name"],
+            city=d.get("city"),
+            naf=d.get("naf"),
+            size=d.get("size"),
+            illustrative=bool(d.get("illustrative")),
+        )
+
+    @staticmethod
+    def _need(d: dict[str, Any]) -> Need:
+        return Need(
+            id=d["id"],
+            company_id=d["company_id"],
+            title=d["title"],
+            text=d["text"],
+            illustrative=bool(d.get("illustrative")),
+        )
+
+    def needs(self) -> list[Need]:
+        """Every need, ordered by id."""
+        return [self._need(r["n"]) for r in self._read(cypher.NEEDS_QUERY)]
+
+    def need(self, need_id: str) -> Need | None:
+        """One need, or None."""
+        rows = self._read(cypher.NEED_QUERY, id=need_id)
+        return self._need(rows[0]["n"]) if rows else None
+
+    def need_profiles(self) -> dict[str, Extraction]:
+        """Each need's extraction, by need id."""
+        return {r["id"]: _extraction(r) for r in self._read(cypher.NEED_PROFILES_QUERY)}
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts by label and relationship counts by type."""
+        nodes = {r["label"]: r["n"] for r in self._read(cypher.NODE_COUNTS_QUERY)}
+        rels = {r["type"]: r["n"] for r in self._read(cypher.RELATIONSHIP_COUNTS_QUERY)}
+        return {"nodes": nodes, "relationships": rels}
+
+    def wipe(self) -> None:
+        """Delete every node and relationship (tests only)."""
+
+        def run() -> None:
+            with self.driver.session(database=self.database) as session:
+                session.run(cypher.WIPE_QUERY).consume()
+
+        self._guard(run)
+
+    def close(self) -> None:
+        """Close the driver."""
+        self.driver.close()
