@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
+from api.schemas import ExplanationPublic
 from graph.errors import PasserelleError
 
 app = typer.Typer(
@@ -20,7 +21,11 @@ app = typer.Typer(
 )
 StoreOpt = Annotated[
     str | None,
-    typer.Option("--store", help="embedded (défaut / default)", show_default=False),
+    typer.Option(
+        "--store",
+        help="embedded (défaut / default) ou / or neo4j (défaut si NEO4J_URI)",
+        show_default=False,
+    ),
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -85,6 +90,20 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port or int(os.environ.get("PORT", "8000")))
 
 
+def _breakdown(e: ExplanationPublic, width: int = 30, rows: int = 5) -> list[str]:
+    """The score's parts as horizontal bars: a picture of the explanation in the terminal."""
+    parts = [(c.label, c.contribution) for c in e.concepts[:rows]]
+    rest = sum(c.contribution for c in e.concepts[rows:])
+    if rest > 0:
+        parts.append(("autres concepts / other concepts", rest))
+    if e.lexical_score > 0:
+        parts.append(("mots communs / shared words", e.lexical_score))
+    return [
+        f"    {label[:34]:<34} {'█' * max(1, round(value * width)):<{width}} +{value:.3f}"
+        for label, value in parts
+    ]
+
+
 @app.command()
 @_friendly
 def match(
@@ -123,6 +142,8 @@ def match(
             f"{p.lab.name} ({p.lab.city}) [{p.lab.id}]"
         )
         typer.echo(f"    {p.explanation.summary}")
+        for line in _breakdown(p.explanation):
+            typer.echo(line)
 
 
 @app.command()

@@ -10,14 +10,28 @@ from graph.ports import GraphStore
 from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
 
-STORES = ("embedded",)
+STORES = ("embedded", "neo4j")
+
+
+def store_kind(kind: str | None = None) -> str:
+    """``kind`` if given, else ``$PASSERELLE_STORE``, else neo4j when ``NEO4J_URI`` is set."""
+    return (
+        kind
+        or os.environ.get("PASSERELLE_STORE")
+        or ("neo4j" if os.environ.get("NEO4J_URI") else "embedded")
+    )
 
 
 def open_store(kind: str | None = None, home: Path | None = None) -> GraphStore:
-    """The store named ``kind`` (``embedded`` by default, or ``$PASSERELLE_STORE``)."""
-    kind = kind or os.environ.get("PASSERELLE_STORE") or "embedded"
+    """The store named ``kind``: ``embedded`` (default) or ``neo4j`` (see ``store_kind``)."""
+    kind = store_kind(kind)
     if kind == "embedded":
         return EmbeddedGraphStore(home)
+    if kind == "neo4j":
+        from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+
+        settings = Neo4jSettings.from_env()
+        return Neo4jGraphStore(open_driver(settings), settings.database)
     raise InputError(
         f"Stockage inconnu : {kind} (choix : {', '.join(STORES)})",
         f"Unknown store: {kind} (choices: {', '.join(STORES)})",

@@ -5,12 +5,15 @@ The score of a (need, lab) pair is
 .. math::
 
     s = \\alpha \\, \\frac{\\sum_c q_c\\, \\mathrm{idf}_c\\, w_c}{\\sum_c q_c\\, \\mathrm{idf}_c}
-        + (1 - \\alpha) \\, \\frac{\\mathrm{BM25}(need, lab)}{\\max_{lab'} \\mathrm{BM25}(need, lab')}
+        + (1 - \\alpha) \\, \\frac{\\sum_t \\mathrm{BM25}_t(lab)}{\\sum_t \\max_{lab'} \\mathrm{BM25}_t(lab')}
 
 where :math:`q_c` and :math:`w_c` are the weights of concept :math:`c` in the need and in the lab,
 each profile expanded to broader concepts at a discount per link, and
 :math:`\\mathrm{idf}_c = \\ln(1 + N / \\mathrm{df}_c)` over the :math:`N` labs (a concept few labs
-have counts more). Both channels lie in [0, 1], so the score does too. Every score comes with its
+have counts more), and :math:`\\mathrm{BM25}_t` is the BM25 weight (bm25s) of the need's term
+:math:`t` in a lab's text, measured against the best weight any lab reaches on that term: a lab
+that matches one rare word of a long need gets a small share, not the whole channel. Both
+channels lie in [0, 1], so the score does too. Every score comes with its
 explanation: the contribution of each shared concept and of each shared term, which add up to it.
 """
 
@@ -118,7 +121,8 @@ class _Plan:
     terms: list[str]
     concept_part: npt.NDArray[np.float64]  # per lab, already multiplied by alpha / z
     lexical_raw: npt.NDArray[np.float64]  # per lab, raw BM25
-    lexical_top: float
+    # sum over the need's terms of the best BM25 weight a lab reaches on each
+    lexical_norm: float
 
     @property
     def total(self) -> npt.NDArray[np.float64]:
@@ -126,9 +130,9 @@ class _Plan:
 
     @property
     def lexical_part(self) -> npt.NDArray[np.float64]:
-        if self.lexical_top <= 0:
+        if self.lexical_norm <= 0:
             return np.zeros_like(self.lexical_raw)
-        return self.lexical_raw * (self.lexical_share / self.lexical_top)
+        return self.lexical_raw * (self.lexical_share / self.lexical_norm)
 
     lexical_share: float = 0.0
 
@@ -207,6 +211,10 @@ class MatchIndex:
         self._cache: dict[Extraction, npt.NDArray[np.float64]] = {}
         self._term_names = sorted(self._term_col, key=self._term_col.__getitem__)
         self._bm25_rows: sparse.csr_matrix = self._bm25_matrix.tocsr()
+        # the best BM25 weight any lab reaches on each term: the lexical channel's yardstick
+        self._term_best = (
+            np.asarray(self._bm25_matrix.max(axis=0).toarray()).ravel() if n else np.zeros(0)
+        )
         self._lab_term_cache: dict[int, dict[str, float]] = {}
 
     def _lab_terms(self, pos: int) -> dict[str, float]:
@@ -283,7 +291,7 @@ class MatchIndex:
         terms = sorted({t for t in need.terms if t in self._term_col})
         tcols = np.asarray([self._term_col[t] for t in terms], dtype=np.intp)
         lexical_raw = self._accumulate(self._bm25_matrix, tcols, np.ones(len(terms)))
-        top = float(lexical_raw.max()) if n else 0.0
+        top = float(self._term_best[tcols].sum()) if len(terms) else 0.0
         return _Plan(
             expanded,
             ccols,
@@ -389,9 +397,11 @@ class MatchIndex:
             parts.sort(key=lambda p: (-p.contribution, p.concept_id))
             lab_terms = self._lab_terms(pos)
             terms = [
-                TermContribution(term=t, contribution=(1 - alpha) * lab_terms[t] / plan.lexical_top)
+                TermContribution(
+                    term=t, contribution=(1 - alpha) * lab_terms[t] / plan.lexical_norm
+                )
                 for t in plan.terms
-                if t in lab_terms and plan.lexical_top > 0
+                if t in lab_terms and plan.lexical_norm > 0
             ]
             terms.sort(key=lambda t: (-t.contribution, t.term))
             out.append(

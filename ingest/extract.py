@@ -47,7 +47,16 @@ _GENERIC = frozenset(
 )
 
 
-_STOP = STOPWORDS_FR | STOPWORDS_EN | {fold(w) for w in STOPWORDS_FR} | LINKING_WORDS
+def _stop_words() -> frozenset[str]:
+    """Our function words plus spaCy's French and English stop lists, folded."""
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+
+    words = STOPWORDS_FR | STOPWORDS_EN | LINKING_WORDS | FR | EN
+    return frozenset(w for word in words for w in (word, fold(word), stem(fold(word))))
+
+
+_STOP = _stop_words()
 
 
 @dataclass

@@ -119,6 +119,9 @@ class Neo4jGraphStore:
             ) from e
 
     def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+        if not self._ready:
+            self.setup()
+
         def run() -> T:
             with self.driver.session(database=self.database) as session:
                 return session.execute_write(work)
@@ -142,6 +145,7 @@ class Neo4jGraphStore:
                 self.driver.execute_query(q, database_=self.database)
 
         self._guard(run)
+        self._ready = True
 
     def ping(self) -> None:
         """Raise StoreUnavailable unless the server answers."""
