@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run load-demo serve lint format test test-unit test-quality bench clean
+.PHONY: help install run load-demo serve lint format test test-unit test-quality bench neo4j-start neo4j-stop neo4j-status clean
 
 ## help: list the targets
 help:
@@ -44,13 +44,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## test: lint, types and the whole test suite (unit, integration, quality)
+## test: lint, types and the whole suite (unit, integration, quality, Neo4j: a real server is
+##       started for the run and stopped after it, unless NEO4J_URI names one)
 test: lint
 	$(BIN)/pytest
 
-## test-unit: the fast offline tests only
+## test-unit: the fast offline tests only (no server)
 test-unit: $(STAMP)
-	$(BIN)/pytest tests/unit
+	$(BIN)/pytest tests/unit graph ingest
 
 ## test-quality: the pairing quality test on realistic needs
 test-quality: $(STAMP)
@@ -59,6 +60,18 @@ test-quality: $(STAMP)
 ## bench: pairing latency against a bare BM25 query, demo corpus and x100
 bench: $(STAMP)
 	$(BIN)/python bench/match_latency.py
+
+## neo4j-start: fetch Neo4j Community 5.26 from Maven Central (cached), start it on loopback, print its bolt:// URI
+neo4j-start: $(STAMP)
+	@scripts/neo4j/neo4j.sh start
+
+## neo4j-stop: stop the server neo4j-start started
+neo4j-stop:
+	@scripts/neo4j/neo4j.sh stop
+
+## neo4j-status: print the running server's URI (exit 1 if stopped)
+neo4j-status:
+	@scripts/neo4j/neo4j.sh status
 
 ## clean: remove the virtual environment and caches
 clean:

@@ -11,8 +11,6 @@ Goal: pairing p95 within 3x of the bare BM25 query at x100.
 
 from __future__ import annotations
 
-import random
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -21,28 +19,13 @@ import bm25s
 import numpy as np
 
 from graph.matching import MatchIndex
-from graph.model import Extraction, Lab
-from ingest.demo import read_demo
+from graph.model import Extraction
+from ingest.demo import read_demo, scaled_labs
 from ingest.extract import SpacyExtractor
 from ingest.vocabulary import load_vocabulary
 
 ROUNDS = 15
 LIMIT = 10
-
-
-def scaled_labs(labs: list[Lab], factor: int, seed: int = 7) -> list[Lab]:
-    """``factor`` variants of each lab: its own sentences, shuffled, plus two borrowed ones."""
-    rng = random.Random(seed)
-    sentences = {lab.id: re.split(r"(?<=[.;])\s+", lab.description) for lab in labs}
-    pool = [s for ss in sentences.values() for s in ss]
-    out = []
-    for k in range(factor):
-        for lab in labs:
-            own = list(sentences[lab.id])
-            rng.shuffle(own)
-            text = " ".join(own[: max(3, len(own) - 1)] + rng.sample(pool, 2))
-            out.append(lab.model_copy(update={"id": f"{lab.id}-{k:03d}", "description": text}))
-    return out
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -80,6 +80,18 @@ class GraphStore(Protocol):
         """Each need's extraction, by need id."""
         ...
 
+    def need_profile(self, need_id: str) -> Extraction | None:
+        """One need's extraction, or None."""
+        ...
+
+    def revision(self) -> tuple[int, ...]:
+        """A cheap fingerprint of what matching reads (labs, concepts and their links).
+
+        It changes when labs or concepts are added or removed, so that a running service
+        rebuilds its index after another process loaded data.
+        """
+        ...
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts by label and relationship counts by type."""
         ...

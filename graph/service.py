@@ -93,8 +93,8 @@ def check_limit(limit: int) -> int:
 class PairingService:
     """Use cases over one store and one extractor.
 
-    The matching index is built from the store on first use and rebuilt after ``refresh()``
-    (called by loaders once they change labs or concepts).
+    The matching index is built from the store on first use and rebuilt when the store's
+    ``revision()`` changes (another process loaded labs or concepts) or after ``refresh()``.
     """
 
     def __init__(
@@ -104,6 +104,8 @@ class PairingService:
         self.extractor = extractor
         self.params = params or MatchParams()
         self._index: MatchIndex | None = None
+        self._labs: dict[str, Lab] = {}
+        self._revision: tuple[int, ...] | None = None
         self._lock = threading.Lock()
 
     # -- index ------------------------------------------------------------------------------
@@ -114,12 +116,17 @@ class PairingService:
 
     @property
     def index(self) -> MatchIndex:
-        """The matching index over the store's labs."""
+        """The matching index over the store's labs (one cheap store read to check it is current)."""
+        revision = self.store.revision()
         with self._lock:
-            if self._index is None:
+            if self._index is None or revision != self._revision:
+                # read once, not per request: the labs, their profiles and the vocabulary
+                labs = {lab.id: lab for lab in self.store.labs()}
                 self._index = MatchIndex(
                     self.store.concepts(), self.store.lab_profiles(), self.params
                 )
+                self._labs = labs
+                self._revision = revision
             return self._index
 
     # -- use cases --------------------------------------------------------------------------
@@ -134,8 +141,8 @@ class PairingService:
         return MatchResult(extraction, self._rank(extraction, limit))
 
     def _rank(self, extraction: Extraction, limit: int) -> list[RankedLab]:
-        labs = {lab.id: lab for lab in self.store.labs()}
         pairings = self.index.rank_labs(extraction, limit)
+        labs = self._labs
         return [
             RankedLab(rank=n, lab=labs[p.lab_id], pairing=p)
             for n, p in enumerate(pairings, start=1)
@@ -179,7 +186,7 @@ class PairingService:
         """Labs for a stored need."""
         check_limit(limit)
         need = self.need(need_id)
-        profile = self.store.need_profiles().get(need_id, Extraction(language="fr"))
+        profile = self.store.need_profile(need_id) or Extraction(language="fr")
         return need, self._rank(profile, limit)
 
     def lab(self, lab_id: str) -> Lab:

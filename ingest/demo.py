@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -121,3 +123,18 @@ def load_demo(
         "companies": len(companies),
         "needs": len(needs),
     }
+
+
+def scaled_labs(labs: list[Lab], factor: int, seed: int = 7) -> list[Lab]:
+    """``factor`` variants of each lab (benchmarks): its own sentences, shuffled, plus two borrowed."""
+    rng = random.Random(seed)
+    sentences = {lab.id: re.split(r"(?<=[.;])\s+", lab.description) for lab in labs}
+    pool = [s for ss in sentences.values() for s in ss]
+    out = []
+    for k in range(factor):
+        for lab in labs:
+            own = list(sentences[lab.id])
+            rng.shuffle(own)
+            text = " ".join(own[: max(3, len(own) - 1)] + rng.sample(pool, 2))
+            out.append(lab.model_copy(update={"id": f"{lab.id}-{k:03d}", "description": text}))
+    return out

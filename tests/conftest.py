@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +18,7 @@ from graph.store.embedded import EmbeddedGraphStore
 from ingest.demo import load_demo
 from ingest.extract import SpacyExtractor
 from ingest.vocabulary import load_vocabulary
+from tests.neo4j_server import Neo4jServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -49,3 +53,35 @@ def service(demo_store: EmbeddedGraphStore, extractor: SpacyExtractor) -> Pairin
 def client(service: PairingService) -> Iterator[TestClient]:
     with TestClient(create_app(service)) as c:
         yield c
+
+
+# -- Neo4j: a real server, the one NEO4J_URI names or one started for the session ---------------
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The server's bolt:// URI. Fails (never skips) when no server can be had."""
+    given = os.environ.get("NEO4J_URI")
+    if given:
+        yield given
+        return
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j"))
+    try:
+        uri = server.start()
+    except RuntimeError as e:
+        pytest.fail(f"Neo4j tests need a real server and none could be started: {e}")
+    try:
+        yield uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def neo4j_store(neo4j_uri: str) -> Iterator[Any]:
+    """An empty Neo4j store (the database is wiped before each test)."""
+    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+
+    settings = Neo4jSettings.from_env()
+    settings = dataclasses.replace(settings, uri=neo4j_uri)
+    store = Neo4jGraphStore(open_driver(settings), settings.database)
+    store.wipe()
+    yield store
+    store.close()

@@ -117,6 +117,23 @@ RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS te
 ORDER BY id
 """
 
+NEED_PROFILE_QUERY: LiteralString = """
+MATCH (n:Need {id: $id})
+OPTIONAL MATCH (n)-[r:REQUIRES]->(c:Concept)
+WITH n, r, c ORDER BY c.id
+RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS terms,
+       collect(CASE WHEN c IS NULL THEN NULL
+               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence} END) AS mentions
+"""
+
+REVISION_QUERY: LiteralString = """
+CALL () { MATCH (l:Lab) RETURN count(l) AS labs }
+CALL () { MATCH (c:Concept) RETURN count(c) AS concepts }
+CALL () { MATCH ()-[r:HAS_CAPABILITY]->() RETURN count(r) AS capabilities }
+CALL () { MATCH ()-[r:BROADER]->() RETURN count(r) AS broader }
+RETURN labs, concepts, capabilities, broader
+"""
+
 NODE_COUNTS_QUERY: LiteralString = """
 UNWIND ['Concept', 'Lab', 'Company', 'Need'] AS label
 CALL (label) {

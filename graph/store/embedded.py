@@ -125,10 +125,13 @@ class EmbeddedGraphStore:
             [(owner, m.concept_id, m.weight, json.dumps(list(m.evidence))) for m in mentions],
         )
 
-    def _mentions(self, table: str, key: str) -> dict[str, list[ConceptMention]]:
+    def _mentions(
+        self, table: str, key: str, owner: str | None = None
+    ) -> dict[str, list[ConceptMention]]:
         out: dict[str, list[ConceptMention]] = {}
-        query = f"SELECT {key} AS owner, concept_id, weight, evidence FROM {table} ORDER BY {key}, concept_id"  # noqa: S608, E501
-        for r in self._rows(query):
+        where = f"WHERE {key} = ?" if owner is not None else ""
+        query = f"SELECT {key} AS owner, concept_id, weight, evidence FROM {table} {where} ORDER BY {key}, concept_id"  # noqa: S608, E501
+        for r in self._rows(query, () if owner is None else (owner,)):
             out.setdefault(r["owner"], []).append(
                 ConceptMention(
                     concept_id=r["concept_id"],
@@ -278,8 +281,11 @@ class EmbeddedGraphStore:
         rows = self._rows("SELECT * FROM lab WHERE id = ?", (lab_id,))
         return self._lab(rows[0]) if rows else None
 
-    def _profiles(self, table: str, mention_table: str, key: str) -> dict[str, Extraction]:
-        mentions = self._mentions(mention_table, key)
+    def _profiles(
+        self, table: str, mention_table: str, key: str, owner: str | None = None
+    ) -> dict[str, Extraction]:
+        mentions = self._mentions(mention_table, key, owner)
+        where = "WHERE id = ?" if owner is not None else ""
         return {
             r["id"]: Extraction(
                 language=r["language"],
@@ -287,7 +293,10 @@ class EmbeddedGraphStore:
                 keywords=tuple(json.loads(r["keywords"])),
                 terms=tuple(json.loads(r["terms"])),
             )
-            for r in self._rows(f"SELECT id, language, keywords, terms FROM {table} ORDER BY id")  # noqa: S608
+            for r in self._rows(
+                f"SELECT id, language, keywords, terms FROM {table} {where} ORDER BY id",  # noqa: S608
+                () if owner is None else (owner,),
+            )
         }
 
     def lab_profiles(self) -> dict[str, Extraction]:
@@ -331,6 +340,18 @@ class EmbeddedGraphStore:
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
         return self._profiles("need", "requires", "need_id")
+
+    def need_profile(self, need_id: str) -> Extraction | None:
+        """One need's extraction, or None."""
+        return self._profiles("need", "requires", "need_id", need_id).get(need_id)
+
+    def revision(self) -> tuple[int, ...]:
+        """Counts of labs, concepts, capabilities and broader links."""
+        row = self._rows(
+            "SELECT (SELECT COUNT(*) FROM lab), (SELECT COUNT(*) FROM concept), "
+            "(SELECT COUNT(*) FROM has_capability), (SELECT COUNT(*) FROM broader)"
+        )[0]
+        return tuple(int(v) for v in row)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts by label and relationship counts by type."""

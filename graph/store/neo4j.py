@@ -7,6 +7,7 @@ Writes run in managed transactions (retried by the driver on transient errors), 
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from graph.errors import StoreError, StoreUnavailable
 from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
 from graph.store import cypher
 
+# the driver logs each retry; the store reports the failure itself (StoreUnavailable)
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
 T = TypeVar("T")
 BATCH_SIZE = 2000
 
@@ -39,6 +43,8 @@ class Neo4jSettings:
     user: str | None = None
     password: str | None = None
     database: str = "neo4j"
+    retry_seconds: float = 5.0
+    """How long managed transactions retry transient errors before giving up (API latency)."""
 
     @classmethod
     def from_env(cls) -> Neo4jSettings:
@@ -48,13 +54,20 @@ class Neo4jSettings:
             user=os.environ.get("NEO4J_USER") or None,
             password=os.environ.get("NEO4J_PASSWORD") or None,
             database=os.environ.get("NEO4J_DATABASE") or cls.database,
+            retry_seconds=float(os.environ.get("NEO4J_RETRY_SECONDS") or cls.retry_seconds),
         )
 
 
 def open_driver(settings: Neo4jSettings) -> neo4j.Driver:
     """A driver for ``settings`` (no connection is made until first use)."""
     auth = (settings.user, settings.password or "") if settings.user else None
-    return GraphDatabase.driver(settings.uri, auth=auth, connection_acquisition_timeout=10)
+    return GraphDatabase.driver(
+        settings.uri,
+        auth=auth,
+        connection_acquisition_timeout=10,
+        connection_timeout=5,
+        max_transaction_retry_time=settings.retry_seconds,
+    )
 
 
 def _batches(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
@@ -94,13 +107,13 @@ class Neo4jGraphStore:
         The database every call names.
     """
 
-    def __init__(
-        self, driver: neo4j.Driver, database: str = "neo4j", *, setup: bool = True
-    ) -> None:
+    def __init__(self, driver: neo4j.Driver, database: str = "neo4j") -> None:
         self.driver = driver
         self.database = database
-        if setup:
-            self.setup()
+        # constraints and indexes are created before the first write, so that opening the
+        # store never needs the server: an API started while Neo4j is down answers 503 and
+        # recovers by itself once the server is back
+        self._ready = False
 
     # -- plumbing ---------------------------------------------------------------------------
     def _guard(self, fn: Callable[[], T]) -> T:
@@ -331,6 +344,16 @@ class Neo4jGraphStore:
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
         return {r["id"]: _extraction(r) for r in self._read(cypher.NEED_PROFILES_QUERY)}
+
+    def need_profile(self, need_id: str) -> Extraction | None:
+        """One need's extraction, or None."""
+        rows = self._read(cypher.NEED_PROFILE_QUERY, id=need_id)
+        return _extraction(rows[0]) if rows else None
+
+    def revision(self) -> tuple[int, ...]:
+        """Counts of labs, concepts, capabilities and broader links (from the count store)."""
+        r = self._read(cypher.REVISION_QUERY)[0]
+        return (r["labs"], r["concepts"], r["capabilities"], r["broader"])
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts by label and relationship counts by type."""

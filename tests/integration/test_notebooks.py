@@ -19,6 +19,8 @@ def test_notebook_runs(
     path: Path, demo_store: EmbeddedGraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PASSERELLE_HOME", str(demo_store.home))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.delenv("PASSERELLE_STORE", raising=False)
     nb = json.loads(path.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":

@@ -32,8 +32,14 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("home")
 
 
+def embedded_env(**extra: str) -> dict[str, str]:
+    """The environment of a fresh machine: no Neo4j configured, so the embedded store."""
+    env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "PASSERELLE_STORE")}
+    return {**env, **extra}
+
+
 def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PASSERELLE_HOME": str(home)}
+    env = embedded_env(PASSERELLE_HOME=str(home))
     return subprocess.run(
         [*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
     )
@@ -50,7 +56,7 @@ def loaded(home: Path) -> Path:
 @pytest.fixture(scope="module")
 def server(loaded: Path) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "PASSERELLE_HOME": str(loaded), "PORT": str(port)}
+    env = embedded_env(PASSERELLE_HOME=str(loaded), PORT=str(port))
     proc = subprocess.Popen(
         [*CLI, "serve"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )

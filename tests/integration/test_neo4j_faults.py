@@ -1,0 +1,172 @@
+"""Faults against a real Neo4j: the server stops, the API says so and recovers; a load is killed."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+
+from tests.integration.test_server import free_port
+from tests.integration.test_store_contract import snapshot
+from tests.neo4j_server import Neo4jServer
+
+pytestmark = [pytest.mark.integration, pytest.mark.neo4j, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, "-m", "api.cli"]
+TEXT = "Nos pièces en acier galvanisé rouillent : nous cherchons un expert de la corrosion."
+
+
+def _env(uri: str, home: Path) -> dict[str, str]:
+    return {**os.environ, "NEO4J_URI": uri, "PASSERELLE_HOME": str(home)}
+
+
+def _store(uri: str) -> Any:
+    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+
+    settings = dataclasses.replace(Neo4jSettings.from_env(), uri=uri)
+    return Neo4jGraphStore(open_driver(settings), settings.database)
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """A server of this module's own, since these tests stop it."""
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j-faults"))
+    try:
+        server.start()
+    except RuntimeError as e:
+        pytest.fail(f"Neo4j fault tests need a real server: {e}")
+    yield server
+    server.stop()
+
+
+def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the API died"
+        try:
+            httpx.get(url + "/docs", timeout=2)
+            return
+        except httpx.TransportError:
+            time.sleep(0.5)
+    raise AssertionError("the API did not start")
+
+
+def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(
+    own_server: Neo4jServer, tmp_path: Path
+) -> None:
+    assert own_server.uri
+    env = _env(own_server.uri, tmp_path)
+    loaded = subprocess.run(
+        [*CLI, "load-demo", "--store", "neo4j"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    port = free_port()
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--store", "neo4j", "--port", str(port)],
+        cwd=REPO,
+        env={**env, "NEO4J_RETRY_SECONDS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(url, proc)
+        before = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
+        assert before.status_code == 200
+        assert httpx.get(url + "/health", timeout=30).json()["labs"] == 20
+
+        own_server.stop()
+        for method, path, body in [
+            ("GET", "/health", None),
+            ("GET", "/api/labs", None),
+            ("POST", "/api/match", {"text": TEXT}),
+            ("POST", "/api/needs", {"title": "Rouille", "text": TEXT, "company": "Acme"}),
+        ]:
+            r = httpx.request(method, url + path, json=body, timeout=60)
+            assert r.status_code == 503, (path, r.text)
+            err = r.json()
+            assert err["error"] == "store_unavailable"
+            assert "Neo4j" in err["message"] and "Neo4j" in err["message_en"]
+            assert "Traceback" not in r.text
+
+        own_server.start()
+        deadline = time.monotonic() + 60
+        status = 0
+        while time.monotonic() < deadline and status != 200:
+            status = httpx.get(url + "/health", timeout=30).status_code
+            time.sleep(0.5)
+        assert status == 200
+        after = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
+        assert after.status_code == 200
+        assert after.json()["pairings"] == before.json()["pairings"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_a_load_killed_midway_then_rerun_ends_with_the_graph_of_an_uninterrupted_run(
+    own_server: Neo4jServer, tmp_path: Path
+) -> None:
+    assert own_server.uri
+    env = _env(own_server.uri, tmp_path)
+    store = _store(own_server.uri)
+    try:
+        store.wipe()
+        full = subprocess.run(
+            [*CLI, "load-demo", "--store", "neo4j"], cwd=REPO, env=env, capture_output=True
+        )
+        assert full.returncode == 0, full.stderr
+        reference = snapshot(store)
+        assert reference["counts"]["nodes"]["Need"] == 40
+
+        store.wipe()
+        proc = subprocess.Popen(
+            [*CLI, "load-demo", "--store", "neo4j"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and proc.poll() is None:
+            if store.counts()["nodes"].get("Need", 0) >= 5:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the load ended before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        partial = store.counts()["nodes"]
+        assert 5 <= partial["Need"] < 40
+
+        rerun = subprocess.run(
+            [*CLI, "load-demo", "--store", "neo4j"], cwd=REPO, env=env, capture_output=True
+        )
+        assert rerun.returncode == 0, rerun.stderr
+        assert snapshot(store) == reference
+    finally:
+        store.close()
+
+
+def test_an_unreachable_server_is_a_clear_cli_error(tmp_path: Path) -> None:
+    env = {**_env(f"bolt://127.0.0.1:{free_port()}", tmp_path), "NEO4J_RETRY_SECONDS": "1"}
+    done = subprocess.run(
+        [*CLI, "match", "--store", "neo4j", TEXT],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Neo4j" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,232 @@
+"""One contract, two stores: the embedded store and a real Neo4j server read and rank alike."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.errors import StoreError
+from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
+from graph.ports import GraphStore
+from graph.service import PairingService
+from graph.store.embedded import EmbeddedGraphStore
+from ingest.demo import load_demo, read_demo
+from ingest.extract import SpacyExtractor
+
+pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
+
+CONCEPTS = [
+    Concept(id="welding", kind="process", label_fr="soudage", label_en="welding", naf="25.62B"),
+    Concept(
+        id="tig_welding",
+        kind="process",
+        label_fr="soudage TIG",
+        label_en="TIG welding",
+        alt_fr=("TIG",),
+        alt_en=("GTAW",),
+        broader=("welding",),
+        esco="http://data.europa.eu/esco/skill/x",
+    ),
+]
+LABS = [
+    (
+        Lab(id="201119725X", name="LEM3", acronym="LEM3", city="Metz", description="Soudage."),
+        Extraction(
+            language="fr",
+            mentions=(
+                ConceptMention(concept_id="tig_welding", weight=0.5, evidence=("soudage TIG",)),
+                ConceptMention(concept_id="welding", weight=0.75, evidence=("soudage", "soudure")),
+            ),
+            keywords=("assemblage multi-matériaux",),
+            terms=("soudag", "tig", "soudag"),
+        ),
+    ),
+    (
+        Lab(id="200918462H", name="Institut Jean Lamour", acronym=None, city=None, description=""),
+        Extraction(language="en"),
+    ),
+]
+COMPANY = Company(id="acme", name="Acme (fictive)", city="Metz", size="PME", illustrative=True)
+NEED = Need(id="need-1", company_id="acme", title="Soudures", text="Nos soudures TIG cassent.")
+NEED_EX = Extraction(
+    language="fr",
+    mentions=(ConceptMention(concept_id="tig_welding", weight=0.5, evidence=("soudures TIG",)),),
+    terms=("soudur", "tig", "cass"),
+)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """An empty store of each kind."""
+    if request.param == "embedded":
+        s = EmbeddedGraphStore(tmp_path)
+        yield s
+        s.close()
+    else:
+        yield request.getfixturevalue("neo4j_store")
+
+
+def snapshot(store: GraphStore) -> dict[str, Any]:
+    """Everything the store can tell, in a comparable form."""
+    needs = store.needs()
+    return {
+        "concepts": store.concepts(),
+        "labs": store.labs(),
+        "lab_profiles": store.lab_profiles(),
+        "needs": needs,
+        "need_profiles": store.need_profiles(),
+        "companies": sorted({n.company_id for n in needs}),
+        "company_rows": [store.company(n.company_id) for n in needs],
+        "counts": store.counts(),
+        "revision": store.revision(),
+    }
+
+
+def write_sample(store: GraphStore) -> None:
+    store.upsert_concepts(CONCEPTS)
+    store.upsert_labs(LABS)
+    assert store.upsert_need(NEED, NEED_EX, COMPANY) is True
+
+
+def test_round_trip(store: GraphStore) -> None:
+    write_sample(store)
+    assert store.concepts() == sorted(CONCEPTS, key=lambda c: c.id)
+    assert store.labs() == sorted((lab for lab, _ in LABS), key=lambda lab: lab.id)
+    assert store.lab("201119725X") == LABS[0][0]
+    assert store.lab_profiles() == {lab.id: ex for lab, ex in LABS}
+    assert store.company("acme") == COMPANY
+    assert store.need("need-1") == NEED
+    assert store.need_profile("need-1") == NEED_EX
+    assert store.need_profiles() == {"need-1": NEED_EX}
+    assert store.lab("nope") is None
+    assert store.need("nope") is None
+    assert store.need_profile("nope") is None
+    assert store.company("nope") is None
+    assert store.counts() == {
+        "nodes": {"Concept": 2, "Lab": 2, "Company": 1, "Need": 1},
+        "relationships": {"BROADER": 1, "HAS_CAPABILITY": 2, "EXPRESSES": 1, "REQUIRES": 1},
+    }
+
+
+def test_writing_twice_changes_nothing(store: GraphStore) -> None:
+    write_sample(store)
+    before = snapshot(store)
+    store.upsert_concepts(CONCEPTS)
+    store.upsert_labs(LABS)
+    assert store.upsert_need(NEED, NEED_EX, COMPANY) is False
+    assert snapshot(store) == before
+
+
+def test_rewriting_a_lab_replaces_its_capabilities(store: GraphStore) -> None:
+    write_sample(store)
+    lab, _ = LABS[0]
+    fewer = Extraction(
+        language="fr", mentions=(ConceptMention(concept_id="welding", weight=0.25, evidence=()),)
+    )
+    store.upsert_labs([(lab, fewer)])
+    assert store.lab_profiles()[lab.id] == fewer
+    assert store.counts()["relationships"]["HAS_CAPABILITY"] == 1
+
+
+def test_a_need_of_an_unknown_company_is_refused_and_nothing_is_stored(store: GraphStore) -> None:
+    write_sample(store)
+    before = snapshot(store)
+    stray = Need(id="need-2", company_id="ghost", title="t", text="x")
+    with pytest.raises(StoreError):
+        store.upsert_need(stray, NEED_EX)
+    assert snapshot(store) == before
+
+
+def test_same_writes_give_the_same_reads(tmp_path: Path, neo4j_store: GraphStore) -> None:
+    embedded = EmbeddedGraphStore(tmp_path)
+    try:
+        for s in (embedded, neo4j_store):
+            write_sample(s)
+        assert snapshot(embedded) == snapshot(neo4j_store)
+    finally:
+        embedded.close()
+
+
+@pytest.fixture(scope="module")
+def both_demo(
+    tmp_path_factory: pytest.TempPathFactory, neo4j_uri: str, extractor: SpacyExtractor
+) -> Iterator[tuple[PairingService, PairingService]]:
+    """The demo corpus loaded into an embedded store and into Neo4j, each loaded twice."""
+    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+
+    settings = dataclasses.replace(Neo4jSettings.from_env(), uri=neo4j_uri)
+    neo = Neo4jGraphStore(open_driver(settings), settings.database)
+    neo.wipe()
+    embedded = EmbeddedGraphStore(tmp_path_factory.mktemp("contract-demo"))
+    for s in (embedded, neo):
+        load_demo(s, extractor)
+    yield PairingService(embedded, extractor), PairingService(neo, extractor)
+    embedded.close()
+    neo.close()
+
+
+def test_loading_the_demo_twice_changes_no_count(
+    both_demo: tuple[PairingService, PairingService], extractor: SpacyExtractor
+) -> None:
+    for service in both_demo:
+        before = snapshot(service.store)
+        load_demo(service.store, extractor)
+        assert snapshot(service.store) == before
+    assert snapshot(both_demo[0].store) == snapshot(both_demo[1].store)
+
+
+def _same_ranking(a: list[Any], b: list[Any]) -> None:
+    assert [x.lab.id for x in a] == [x.lab.id for x in b]
+    for x, y in zip(a, b, strict=True):
+        assert math.isclose(x.pairing.score, y.pairing.score, rel_tol=0, abs_tol=1e-9)
+        assert x.pairing.explanation == y.pairing.explanation
+
+
+def test_every_demo_need_gets_the_same_ranking_from_both_stores(
+    both_demo: tuple[PairingService, PairingService],
+) -> None:
+    embedded, neo = both_demo
+    _, _, needs = read_demo()
+    for need in needs:
+        _same_ranking(
+            embedded.match_text(need.text, limit=20).ranking,
+            neo.match_text(need.text, limit=20).ranking,
+        )
+    stored = embedded.store.needs()
+    assert [n.id for n in stored] == [n.id for n in neo.store.needs()]
+    for n in stored:
+        _same_ranking(embedded.need_pairings(n.id, 20)[1], neo.need_pairings(n.id, 20)[1])
+
+
+def test_every_lab_gets_the_same_opportunities_from_both_stores(
+    both_demo: tuple[PairingService, PairingService],
+) -> None:
+    embedded, neo = both_demo
+    for lab in embedded.store.labs():
+        a = embedded.lab_opportunities(lab.id, 10)[1]
+        b = neo.lab_opportunities(lab.id, 10)[1]
+        assert [(x.need.id, round(x.pairing.score, 9)) for x in a] == [
+            (y.need.id, round(y.pairing.score, 9)) for y in b
+        ]
+
+
+def test_neo4j_declares_its_constraints_and_indexes(
+    both_demo: tuple[PairingService, PairingService],
+) -> None:
+    neo: Any = both_demo[1].store
+    driver, database = neo.driver, neo.database
+    records, _, _ = driver.execute_query(
+        "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type", database_=database
+    )
+    unique = {(r["labelsOrTypes"][0], tuple(r["properties"])) for r in records}
+    for label in ("Lab", "Company", "Need", "Concept"):
+        assert (label, ("id",)) in unique
+    records, _, _ = driver.execute_query(
+        "SHOW FULLTEXT INDEXES YIELD name, state", database_=database
+    )
+    assert records and all(r["state"] == "ONLINE" for r in records)

@@ -1,0 +1,45 @@
+"""A real Neo4j server for the tests, started by scripts/neo4j/neo4j.sh (never a mock)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "neo4j" / "neo4j.sh"
+
+
+class Neo4jServer:
+    """One server with its own home folder (data, logs) and a free loopback port."""
+
+    def __init__(self, run_dir: Path, port: int | str = "auto") -> None:
+        self.run_dir = run_dir
+        self.port = str(port)
+        self.uri: str | None = None
+
+    def _run(self, command: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "NEO4J_RUN_DIR": str(self.run_dir), "NEO4J_PORT": self.port}
+        env.pop("NEO4J_PASSWORD", None)
+        return subprocess.run(
+            ["bash", str(SCRIPT), command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def start(self) -> str:
+        """Start (or find running) and return the bolt:// URI; RuntimeError if it cannot."""
+        done = self._run("start")
+        if done.returncode != 0:
+            raise RuntimeError(f"Neo4j did not start:\n{done.stderr[-3000:]}")
+        self.uri = done.stdout.strip().splitlines()[-1]
+        # restart on the same port: the data and the URI stay the same
+        self.port = self.uri.rsplit(":", 1)[1]
+        return self.uri
+
+    def stop(self) -> None:
+        """Stop it cleanly."""
+        self._run("stop", timeout=120)
