@@ -363,22 +363,24 @@ class MatchIndex:
             return []
         alpha = self.params.concept_share
         # per-concept constants, computed once for every lab explained
-        shared = []
+        shared: dict[str, tuple[float, float, _Expanded, tuple[str, str]]] = {}
         if plan.z > 0:
             coefs = (plan.query * (alpha / plan.z)).tolist()
             idfs = self._idf[plan.concept_cols].tolist()
             for c, coef, idf in zip(plan.concept_ids, coefs, idfs, strict=True):
                 concept = self.concepts.get(c)
                 labels = (concept.label_fr, concept.label_en) if concept else (c, c)
-                shared.append((c, coef, idf, plan.expanded[c], labels))
+                shared[c] = (coef, idf, plan.expanded[c], labels)
+        term_coef = (1 - alpha) / plan.lexical_norm if plan.lexical_norm > 0 else 0.0
+        need_terms = set(plan.terms) if term_coef > 0 else set()
         out = []
         for pos in rows:
             lab_exp = self._lab_expanded[pos]
             parts: list[ConceptContribution] = []
-            for c, coef, idf, need_e, (label_fr, label_en) in shared:
-                lab_e = lab_exp.get(c)
-                if lab_e is None:
-                    continue
+            # only the concepts both sides have (a set intersection, not a scan of the need's)
+            for c in shared.keys() & lab_exp.keys():
+                coef, idf, need_e, (label_fr, label_en) = shared[c]
+                lab_e = lab_exp[c]
                 parts.append(
                     ConceptContribution(
                         concept_id=c,
@@ -397,11 +399,8 @@ class MatchIndex:
             parts.sort(key=lambda p: (-p.contribution, p.concept_id))
             lab_terms = self._lab_terms(pos)
             terms = [
-                TermContribution(
-                    term=t, contribution=(1 - alpha) * lab_terms[t] / plan.lexical_norm
-                )
-                for t in plan.terms
-                if t in lab_terms and plan.lexical_norm > 0
+                TermContribution(term=t, contribution=term_coef * lab_terms[t])
+                for t in need_terms & lab_terms.keys()
             ]
             terms.sort(key=lambda t: (-t.contribution, t.term))
             out.append(

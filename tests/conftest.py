@@ -21,7 +21,6 @@ from ingest.vocabulary import load_vocabulary
 from tests.neo4j_server import Neo4jServer
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
+import os
+import random
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -230,3 +235,45 @@ def test_neo4j_declares_its_constraints_and_indexes(
         "SHOW FULLTEXT INDEXES YIELD name, state", database_=database
     )
     assert records and all(r["state"] == "ONLINE" for r in records)
+
+
+def test_any_text_gets_the_same_ranking_from_both_stores(
+    both_demo: tuple[PairingService, PairingService], vocabulary: list[Concept]
+) -> None:
+    embedded, neo = both_demo
+    rng = random.Random(2026)
+    labels = [label for c in vocabulary for label in (c.label_fr, c.label_en, *c.alt_fr)]
+    filler = "nous cherchons un partenaire pour nos pièces et notre atelier de production".split()
+    for _ in range(30):
+        words = rng.sample(labels, rng.randint(1, 6)) + rng.sample(filler, rng.randint(0, 8))
+        rng.shuffle(words)
+        text = " ".join(words)
+        _same_ranking(
+            embedded.match_text(text, limit=20).ranking, neo.match_text(text, limit=20).ranking
+        )
+
+
+def test_the_cli_gives_the_same_json_on_both_stores(
+    neo4j_store: GraphStore, neo4j_uri: str, tmp_path: Path
+) -> None:
+    env = {**os.environ, "NEO4J_URI": neo4j_uri, "PASSERELLE_HOME": str(tmp_path)}
+    text = "Nos soudures inox fissurent après pliage ; we also need a digital twin of the line."
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    outputs = []
+    for store in ("embedded", "neo4j"):
+        cli("load-demo", "--store", store)
+        outputs.append(json.loads(cli("match", "--store", store, "--json", "--limit", "20", text)))
+    assert outputs[0]["pairings"], "the demo must pair this text with labs"
+    assert outputs[0] == outputs[1]

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
-
-import pytest
 
 from ingest.demo import read_demo
+from tests.shared_data import shared_data
 
-RNSR = (
-    Path(__file__).resolve().parents[3] / "shared" / "data" / "rnsr" / "rnsr_structures_actives.csv"
-)
 EXPECTED = (
     "200918462H 201119725X 201019116P 199914409W 200112440X 197612609P 201320573K 200918457C "
     "200919011E 201320575M 198912571S 200315030D 200918491P 201320864B 199412610M 201019679B "
@@ -34,9 +29,9 @@ def test_labs_are_the_twenty_with_rich_french_descriptions() -> None:
         assert " le " in f" {lab.description.lower()} " or " la " in lab.description.lower()
 
 
-@pytest.mark.skipif(not RNSR.exists(), reason="../shared/data is not beside the repository")
 def test_labs_match_the_rnsr_register() -> None:
-    with RNSR.open(encoding="utf-8") as f:
+    rnsr = shared_data() / "rnsr" / "rnsr_structures_actives.csv"
+    with rnsr.open(encoding="utf-8") as f:
         rows = {r["numero_national_de_structure"]: r for r in csv.DictReader(f, delimiter=";")}
     labs, _, _ = read_demo()
     for lab in labs:
