@@ -77,6 +77,10 @@ class ConceptContribution(NamedTuple):
     lab_evidence: tuple[str, ...]
 
 
+def _contribution_order(p: ConceptContribution) -> tuple[float, str]:
+    return (-p[3], p[0])
+
+
 class TermContribution(NamedTuple):
     """What one shared term of the lexical channel adds to a pairing's score."""
 
@@ -376,27 +380,26 @@ class MatchIndex:
         out = []
         for pos in rows:
             lab_exp = self._lab_expanded[pos]
-            parts: list[ConceptContribution] = []
-            # only the concepts both sides have (a set intersection, not a scan of the need's)
-            for c in shared.keys() & lab_exp.keys():
-                coef, idf, need_e, (label_fr, label_en) = shared[c]
-                lab_e = lab_exp[c]
-                parts.append(
-                    ConceptContribution(
-                        concept_id=c,
-                        label_fr=label_fr,
-                        label_en=label_en,
-                        contribution=coef * lab_e.weight,
-                        specificity=idf,
-                        need_weight=need_e.weight,
-                        lab_weight=lab_e.weight,
-                        need_via=need_e.via,
-                        lab_via=lab_e.via,
-                        need_evidence=need_e.evidence,
-                        lab_evidence=lab_e.evidence,
-                    )
+            # only the concepts both sides have (a set intersection, not a scan of the need's);
+            # tuples built positionally, in field order: this loop is the query's hot spot
+            parts = [
+                ConceptContribution(
+                    c,
+                    label_fr,
+                    label_en,
+                    coef * lab_e.weight,
+                    idf,
+                    need_e.weight,
+                    lab_e.weight,
+                    need_e.via,
+                    lab_e.via,
+                    need_e.evidence,
+                    lab_e.evidence,
                 )
-            parts.sort(key=lambda p: (-p.contribution, p.concept_id))
+                for c in shared.keys() & lab_exp.keys()
+                for (coef, idf, need_e, (label_fr, label_en)), lab_e in ((shared[c], lab_exp[c]),)
+            ]
+            parts.sort(key=_contribution_order)
             lab_terms = self._lab_terms(pos)
             terms = [
                 TermContribution(term=t, contribution=term_coef * lab_terms[t])
