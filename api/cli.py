@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -146,13 +147,21 @@ def match(
             typer.echo(line)
 
 
-@app.command()
+labs_app = typer.Typer(help="Laboratoires / labs", no_args_is_help=False)
+app.add_typer(labs_app, name="labs")
+ingest_app = typer.Typer(
+    help="Charger un registre public / load a public register", no_args_is_help=True
+)
+app.add_typer(ingest_app, name="ingest")
+JsonOpt = Annotated[bool, typer.Option("--json", help="Sortie JSON / JSON output")]
+
+
+@labs_app.callback(invoke_without_command=True)
 @_friendly
-def labs(
-    as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON")] = False,
-    store: StoreOpt = None,
-) -> None:
-    """Liste les laboratoires / list the labs."""
+def labs(ctx: typer.Context, as_json: JsonOpt = False, store: StoreOpt = None) -> None:
+    """Liste les laboratoires / list the labs (``labs show ID`` for one)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from api.factory import open_store
 
     s = open_store(store)
@@ -163,7 +172,7 @@ def labs(
     if as_json:
         typer.echo(
             json.dumps(
-                [lab.model_dump(exclude={"description"}) for lab in items],
+                [lab.model_dump(include={"id", "name", "acronym", "city"}) for lab in items],
                 ensure_ascii=False,
                 indent=2,
             )
@@ -172,6 +181,136 @@ def labs(
     for lab in items:
         typer.echo(f"{lab.id}  {lab.acronym or '':<14} {lab.name} ({lab.city})")
     typer.echo(f"{len(items)} laboratoires / labs")
+
+
+@labs_app.command("show")
+@_friendly
+def labs_show(lab_id: str, as_json: JsonOpt = False, store: StoreOpt = None) -> None:
+    """Un laboratoire, ses compétences et ses entreprises partenaires / one lab in detail."""
+    from api.factory import build_service, open_store
+    from api.schemas import industry_record
+
+    s = open_store(store)
+    try:
+        service = build_service(s)
+        lab = service.lab(lab_id)
+        profile = service.lab_profile(lab_id)
+        record = industry_record(service, lab_id)
+        concepts = service.concepts()
+    finally:
+        s.close()
+    if as_json:
+        out = lab.model_dump() | {
+            "capabilities": [m.concept_id for m in profile.mentions],
+            "industry": record.model_dump(),
+        }
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"{lab.id}  {lab.acronym or ''}  {lab.name}")
+    typer.echo(f"  {lab.postcode or ''} {lab.city or ''}  {' ; '.join(lab.institutions)}")
+    caps = sorted(profile.mentions, key=lambda m: (-m.weight, m.concept_id))[:12]
+    labels = ", ".join(
+        concepts[m.concept_id].label_fr if m.concept_id in concepts else m.concept_id for m in caps
+    )
+    typer.echo(f"  Compétences / capabilities: {labels or '-'}")
+    typer.echo(
+        f"  Industrie / industry: {record.companies} entreprises / companies "
+        f"(dont / of which {record.smes} PME-TPE / SMEs), "
+        f"{record.projects_with_industry} projets / projects"
+    )
+    if record.by_year:
+        top = max(record.by_year.values())
+        for year, n in record.by_year.items():
+            typer.echo(f"    {year}  {'█' * max(1, round(20 * n / top)):<20} {n}")
+    for topic, n in list(record.by_topic.items())[:5]:
+        typer.echo(f"    {n:>3} × {topic}")
+    for p in record.partners[:15]:
+        typer.echo(
+            f"    {p.projects:>3} projet(s)  {p.name} ({p.category or '?'}, {p.city or '?'})"
+        )
+
+
+def _report(report: Any, as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"{report.source}: lues / read {report.read}, créées / created {report.created}, "
+        f"mises à jour / updated {report.updated}, inchangées / unchanged {report.unchanged}, "
+        f"rejetées / rejected {report.rejected}, ignorées / ignored {report.ignored}"
+    )
+    for e in report.errors[:20]:
+        typer.echo(f"  rejet / rejected: {e}", err=True)
+    if len(report.errors) > 20:
+        typer.echo(f"  … {len(report.errors) - 20} autres / more", err=True)
+    if report.merges:
+        typer.echo(f"  fusions / merges: {len(report.merges)} entités écrites de plusieurs façons")
+        for key, names in list(report.merges.items())[:10]:
+            typer.echo(f"    {key}: {' | '.join(names)}")
+
+
+PathArg = Annotated[Path, typer.Argument(help="Fichier / file")]
+
+
+@ingest_app.command("rnsr")
+@_friendly
+def ingest_rnsr_cmd(path: PathArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Toutes les unités de recherche du RNSR / every RNSR research unit."""
+    from api.factory import build_service, open_store
+    from ingest.rnsr import ingest_rnsr
+
+    s = open_store(store)
+    try:
+        service = build_service(s)
+        report = ingest_rnsr(path, s, service.extractor, progress=None if as_json else _progress)
+    finally:
+        s.close()
+    _report(report, as_json)
+
+
+@ingest_app.command("anr")
+@_friendly
+def ingest_anr_cmd(
+    path: PathArg,
+    committees: Annotated[
+        Path | None, typer.Option(help="anr_committees_ces.csv (défaut : à côté / beside)")
+    ] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Projets ANR, partenaires, collaborations labo–entreprise / ANR projects and partners."""
+    from api.factory import build_service, open_store
+    from ingest.anr import ingest_anr
+
+    s = open_store(store)
+    try:
+        service = build_service(s)
+        report = ingest_anr(
+            path, s, service.extractor, committees, progress=None if as_json else _progress
+        )
+    finally:
+        s.close()
+    _report(report, as_json)
+
+
+@app.command()
+@_friendly
+def stats(as_json: JsonOpt = False, store: StoreOpt = None) -> None:
+    """Nombre de nœuds et de relations / node and relationship counts."""
+    from api.factory import open_store
+
+    s = open_store(store)
+    try:
+        counts = s.counts()
+    finally:
+        s.close()
+    if as_json:
+        typer.echo(json.dumps(counts, indent=2))
+        return
+    for group in ("nodes", "relationships"):
+        typer.echo(group)
+        for name, n in counts[group].items():
+            typer.echo(f"  {name:<18} {n:>8}")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.matching import Pairing
 from graph.model import Extraction, Lab, Need
-from graph.service import MAX_TEXT_CHARS, RankedLab
+from graph.service import MAX_TEXT_CHARS, PairingService, RankedLab
 
 
 class _Request(BaseModel):
@@ -52,12 +52,38 @@ class LabPublic(BaseModel):
     city: str | None
 
 
+class IndustryPartner(BaseModel):
+    """A company the lab worked with in shared projects."""
+
+    id: str
+    name: str
+    category: str | None
+    city: str | None
+    region: str | None
+    projects: int
+
+
+class IndustryRecord(BaseModel):
+    """A lab's work with industry (ANR projects shared with companies)."""
+
+    companies: int
+    smes: int
+    projects_with_industry: int
+    by_year: dict[int, int]
+    by_topic: dict[str, int]
+    partners: list[IndustryPartner]
+
+
 class LabDetail(LabPublic):
-    """A lab with its description and capabilities."""
+    """A lab with its description, capabilities and industry track record."""
 
     description: str
+    postcode: str | None = None
+    institutions: list[str] = []
+    domains: str = ""
     capabilities: list[ConceptPublic]
     keywords: list[str]
+    industry: IndustryRecord
 
 
 class SharedConcept(BaseModel):
@@ -272,3 +298,30 @@ def pairings_public(ranking: list[RankedLab]) -> list[PairingPublic]:
         )
         for r in ranking
     ]
+
+
+def industry_record(service: PairingService, lab_id: str, partners: int = 50) -> IndustryRecord:
+    """The lab's track record, its ``partners`` most frequent companies named."""
+    records = service.track_records()
+    record = records.of(lab_id)
+    named = []
+    for company_id, shared in record.partners[:partners]:
+        company = records.companies.get(company_id)
+        named.append(
+            IndustryPartner(
+                id=company_id,
+                name=company.name if company else company_id,
+                category=company.category if company else None,
+                city=company.city if company else None,
+                region=company.region if company else None,
+                projects=shared,
+            )
+        )
+    return IndustryRecord(
+        companies=record.companies,
+        smes=record.smes,
+        projects_with_industry=record.projects_with_industry,
+        by_year=record.by_year,
+        by_topic=record.by_topic,
+        partners=named,
+    )

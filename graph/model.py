@@ -54,17 +54,29 @@ class Extraction(_Frozen):
 
 
 class Lab(_Frozen):
-    """A research unit, keyed by its RNSR id."""
+    """A research unit, keyed by its RNSR id (or, without one, by its normalised name)."""
 
     id: str
     name: str
     acronym: str | None = None
     city: str | None = None
     description: str = ""
+    postcode: str | None = None
+    institutions: tuple[str, ...] = ()
+    """Parent institutions (tutelles)."""
+    parent_ids: tuple[str, ...] = ()
+    """RNSR ids of the units this one belongs to (PART_OF)."""
+    domains: str = ""
+    """Scientific domains (French) and ERC panels (English) from the RNSR register."""
+
+    @property
+    def profile_text(self) -> str:
+        """The text the lab's capabilities are extracted from: description and domains, else name."""
+        return "\n".join(t for t in (self.description, self.domains) if t) or self.name
 
 
 class Company(_Frozen):
-    """A company that expresses needs."""
+    """A company: it expresses needs and takes part in projects."""
 
     id: str
     name: str
@@ -72,6 +84,48 @@ class Company(_Frozen):
     naf: str | None = None
     size: str | None = None
     illustrative: bool = False
+    category: str | None = None
+    """As registers write it: PME, TPE, Entreprise autre que TPE ou PME..."""
+    region: str | None = None
+    siren: str | None = None
+
+    @property
+    def is_sme(self) -> bool:
+        """A small or medium enterprise (PME, TPE, SME)."""
+        return (self.category or self.size or "").upper() in {"PME", "TPE", "SME", "MICRO"}
+
+
+class Project(_Frozen):
+    """A collaborative research project (ANR, CORDIS)."""
+
+    id: str
+    source: Literal["anr", "cordis"]
+    acronym: str | None = None
+    year: int | None = None
+    topic_code: str | None = None
+    """ANR evaluation committee (CE08...) or programme; CORDIS topic."""
+    topic: str | None = None
+    """The topic's label (French for ANR committees)."""
+    text: str = ""
+    """Title and objective, when the source has them."""
+
+
+class Participation(_Frozen):
+    """A lab or a company taking part in a project."""
+
+    project_id: str
+    partner_kind: Literal["lab", "company"]
+    partner_id: str
+    coordinator: bool = False
+
+
+class Collaboration(_Frozen):
+    """A lab and a company that worked together, derived from shared projects."""
+
+    lab_id: str
+    company_id: str
+    projects: int
+    years: tuple[int, ...] = ()
 
 
 class Need(_Frozen):

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from graph.model import Company, Concept, Extraction, Lab, Need
+from graph.model import (
+    Collaboration,
+    Company,
+    Concept,
+    Extraction,
+    Lab,
+    Need,
+    Participation,
+    Project,
+)
 
 
 class Extractor(Protocol):
@@ -39,6 +48,27 @@ class GraphStore(Protocol):
         """Write one company."""
         ...
 
+    def upsert_companies(self, companies: Iterable[Company]) -> None:
+        """Write companies, at once."""
+        ...
+
+    def upsert_projects(
+        self, projects: Iterable[Project], participations: Iterable[Participation] = ()
+    ) -> None:
+        """Write projects and their participations (PARTICIPATED_IN), at once.
+
+        Every partner must already exist: StoreError otherwise, and nothing is written.
+        """
+        ...
+
+    def link_lab_parents(self) -> None:
+        """PART_OF links from labs to the parent units (``Lab.parent_ids``) that exist."""
+        ...
+
+    def replace_collaborations(self, collaborations: Iterable[Collaboration]) -> None:
+        """Replace every lab–company COLLABORATED_WITH edge, at once."""
+        ...
+
     def upsert_need(
         self, need: Need, extraction: Extraction, company: Company | None = None
     ) -> bool:
@@ -66,6 +96,22 @@ class GraphStore(Protocol):
 
     def company(self, company_id: str) -> Company | None:
         """One company, or None."""
+        ...
+
+    def companies(self) -> list[Company]:
+        """Every company, ordered by id."""
+        ...
+
+    def projects(self) -> list[Project]:
+        """Every project, ordered by id."""
+        ...
+
+    def participations(self) -> list[Participation]:
+        """Every participation, ordered by project, partner kind and partner id."""
+        ...
+
+    def collaborations(self, lab_id: str | None = None) -> list[Collaboration]:
+        """Lab–company collaboration edges (of one lab when given), by lab then company."""
         ...
 
     def needs(self) -> list[Need]:

@@ -16,6 +16,7 @@ from graph.errors import InputError, NotFoundError
 from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ports import Extractor, GraphStore
+from graph.track_record import TrackRecord, TrackRecords
 
 MAX_TEXT_CHARS = 20_000
 """Longest need or description accepted, in characters (about eight pages)."""
@@ -105,7 +106,9 @@ class PairingService:
         self.params = params or MatchParams()
         self._index: MatchIndex | None = None
         self._labs: dict[str, Lab] = {}
+        self._profiles: dict[str, Extraction] = {}
         self._revision: tuple[int, ...] | None = None
+        self._records: TrackRecords | None = None
         self._lock = threading.Lock()
 
     # -- index ------------------------------------------------------------------------------
@@ -122,10 +125,10 @@ class PairingService:
             if self._index is None or revision != self._revision:
                 # read once, not per request: the labs, their profiles and the vocabulary
                 labs = {lab.id: lab for lab in self.store.labs()}
-                self._index = MatchIndex(
-                    self.store.concepts(), self.store.lab_profiles(), self.params
-                )
+                self._profiles = self.store.lab_profiles()
+                self._index = MatchIndex(self.store.concepts(), self._profiles, self.params)
                 self._labs = labs
+                self._records = None
                 self._revision = revision
             return self._index
 
@@ -198,10 +201,26 @@ class PairingService:
             )
         return lab
 
+    def track_records(self) -> TrackRecords:
+        """Every lab's track record, built once per store revision."""
+        self.index  # noqa: B018 (checks the store's revision, dropping stale caches)
+        with self._lock:
+            if self._records is None:
+                self._records = TrackRecords(
+                    self.store.projects(), self.store.participations(), self.store.companies()
+                )
+            return self._records
+
+    def track_record(self, lab_id: str) -> TrackRecord:
+        """The lab's industry track record (companies from shared projects, by year and topic)."""
+        self.lab(lab_id)
+        return self.track_records().of(lab_id)
+
     def lab_profile(self, lab_id: str) -> Extraction:
         """What the lab's description says it can do."""
         self.lab(lab_id)
-        return self.store.lab_profiles().get(lab_id, Extraction(language="fr"))
+        self.index  # noqa: B018 (refreshes the cached profiles when the store changed)
+        return self._profiles.get(lab_id, Extraction(language="fr"))
 
     def lab_opportunities(self, lab_id: str, limit: int = 10) -> tuple[Lab, list[RankedNeed]]:
         """Stored needs that fit a lab, best first."""

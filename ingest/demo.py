@@ -109,7 +109,20 @@ def load_demo(
     step = progress or (lambda _what, _done, _total: None)
     store.upsert_concepts(concepts)
     step("concepts", len(concepts), len(concepts))
-    lab_extractions = extractor.extract_many([lab.description for lab in labs])
+    # a lab the RNSR register loaded keeps what the register says (domains, institutions...)
+    known = {lab.id: lab for lab in store.labs()}
+    labs = [
+        lab.model_copy(
+            update={
+                k: getattr(known[lab.id], k)
+                for k in ("postcode", "institutions", "parent_ids", "domains")
+            }
+        )
+        if lab.id in known
+        else lab
+        for lab in labs
+    ]
+    lab_extractions = extractor.extract_many([lab.profile_text for lab in labs])
     store.upsert_labs(zip(labs, lab_extractions, strict=True))
     step("labs", len(labs), len(labs))
     by_id = {c.id: c for c in companies}

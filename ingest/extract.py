@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, ORTH, POS
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from graph.errors import ExtractionError
 from graph.model import Concept, ConceptMention, Extraction
@@ -59,7 +60,7 @@ def _stop_words() -> frozenset[str]:
 _STOP = _stop_words()
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     keys: frozenset[str]
     start: int
@@ -68,6 +69,18 @@ class _Tok:
     linking: bool = False
     pos: str = ""
     lemma_key: str = ""
+    word: str = ""
+    """The folded spelling (lower case, no accents)."""
+    form: str = ""
+    """The folded spelling without elision."""
+    lower: str = ""
+    """The spelling in lower case."""
+
+
+# How a spaCy token reads, wherever it stands: its _Tok values with offsets relative to the token.
+_Analysis = tuple[_Tok, ...]
+_ANALYSIS_CACHE_SIZE = 100_000
+_ATTRS = [ORTH, LEMMA, POS, IS_SPACE, IS_PUNCT, IDX]
 
 
 @dataclass
@@ -102,6 +115,7 @@ class SpacyExtractor:
                 f"The spaCy model {model} is not installed: run `make install`.",
             ) from e
         self.nlp_en: Language = spacy.blank("en")
+        self._analyses: dict[tuple[int, int, int, int, str], _Analysis] = {}
         self.concepts = {c.id: c for c in concepts}
         self._trie = _Node()
         self._build(concepts)
@@ -138,39 +152,71 @@ class SpacyExtractor:
 
     # -- analysis -------------------------------------------------------------------------------
     def _tokens(self, doc: Doc, lang: str) -> list[_Tok]:
+        """The tokens of a document, each spaCy token analysed once and then read from a cache."""
         out: list[_Tok] = []
-        for t in doc:
-            if t.is_space:
+        cache = self._analyses
+        for i, (orth, lemma, pos, space, punct, idx) in enumerate(doc.to_array(_ATTRS).tolist()):
+            if space:
                 continue
-            if t.text == "-" or t.text == "\u2010":
-                continue  # hyphens join words: "jumeau-numérique" == "jumeau numérique"
-            if t.is_punct or not any(ch.isalnum() for ch in t.text):
-                out.append(_Tok(frozenset(), t.idx, t.idx + len(t.text), barrier=True))
-                continue
-            parts = [p for p in re.split(r"[-./]", t.text) if any(ch.isalnum() for ch in p)]
-            offset = t.idx
-            for part in parts:
-                start = t.text.find(part, offset - t.idx) + t.idx
-                lemma = t.lemma_ if len(parts) == 1 and lang == "fr" else part
-                if lang == "en":
-                    lemma = en_lemma(part.lower())
-                folded = strip_elision(fold(part))
-                if is_acronym(part):
-                    keys = frozenset({"=" + part})
-                else:
-                    keys = _keys(part, lemma)
+            key = (orth, lemma if lang == "fr" else 0, pos, punct, lang)
+            analysis = cache.get(key)
+            if analysis is None:
+                if len(cache) >= _ANALYSIS_CACHE_SIZE:
+                    cache.clear()
+                analysis = cache[key] = self._analyse(doc[i], lang)
+            for a in analysis:
                 out.append(
                     _Tok(
-                        keys | {"=" + part},
-                        start,
-                        start + len(part),
-                        linking=folded in LINKING_WORDS or fold(part) in LINKING_WORDS,
-                        pos=t.pos_,
-                        lemma_key=stem(strip_elision(fold(lemma))),
+                        a.keys,
+                        a.start + idx,
+                        a.end + idx,
+                        a.barrier,
+                        a.linking,
+                        a.pos,
+                        a.lemma_key,
+                        a.word,
+                        a.form,
+                        a.lower,
                     )
                 )
-                offset = start + len(part)
         return out
+
+    @staticmethod
+    def _analyse(t: Token, lang: str) -> _Analysis:
+        """The _Tok values of a spaCy token, with offsets from the token's start."""
+        if t.text == "-" or t.text == "\u2010":
+            return ()  # hyphens join words: "jumeau-numérique" == "jumeau numérique"
+        if t.is_punct or not any(ch.isalnum() for ch in t.text):
+            return (_Tok(frozenset(), 0, len(t.text), barrier=True),)
+        out: list[_Tok] = []
+        parts = [p for p in re.split(r"[-./]", t.text) if any(ch.isalnum() for ch in p)]
+        offset = 0
+        for part in parts:
+            start = t.text.find(part, offset)
+            lemma = t.lemma_ if len(parts) == 1 and lang == "fr" else part
+            if lang == "en":
+                lemma = en_lemma(part.lower())
+            word = fold(part)
+            folded = strip_elision(word)
+            if is_acronym(part):
+                keys = frozenset({"=" + part})
+            else:
+                keys = _keys(part, lemma)
+            out.append(
+                _Tok(
+                    keys | {"=" + part},
+                    start,
+                    start + len(part),
+                    linking=folded in LINKING_WORDS or word in LINKING_WORDS,
+                    pos=t.pos_,
+                    lemma_key=stem(strip_elision(fold(lemma))),
+                    word=word,
+                    form=folded,
+                    lower=part.lower(),
+                )
+            )
+            offset = start + len(part)
+        return tuple(out)
 
     def _match(self, toks: list[_Tok]) -> list[tuple[int, int, set[str]]]:
         """Longest, leftmost, non-overlapping matches: (first token, last token, concept ids)."""
@@ -202,7 +248,7 @@ class SpacyExtractor:
                 i = best[0] + 1
         return found
 
-    def _keywords(self, toks: list[_Tok], covered: set[int], text: str, lang: str) -> list[str]:
+    def _keywords(self, toks: list[_Tok], covered: set[int], lang: str) -> list[str]:
         """Noun phrases not covered by a concept, most frequent first."""
         phrases: Counter[str] = Counter()
         first: dict[str, int] = {}
@@ -213,20 +259,20 @@ class SpacyExtractor:
             head_ok = (
                 (t.pos in ("NOUN", "PROPN")) if lang == "fr" else (t.pos == "" and not t.linking)
             )
-            word = fold(text[t.start : t.end])
+            word = t.word
             if t.barrier or t.linking or not head_ok or word in stop or i in covered:
                 i += 1
                 continue
             j = i + 1
             while j < len(toks) and j - i < 4 and j not in covered:
                 u = toks[j]
-                w = fold(text[u.start : u.end])
+                w = u.word
                 if u.barrier or u.linking or w in stop or not w.isalpha():
                     break
                 if lang == "fr" and u.pos not in ("ADJ", "NOUN", "PROPN"):
                     break
                 j += 1
-            span = [text[toks[k].start : toks[k].end].lower() for k in range(i, j)]
+            span = [toks[k].lower for k in range(i, j)]
             if word not in _GENERIC and len(word) > 2 and word.isalpha():
                 phrase = " ".join(span)
                 phrases[phrase] += 1
@@ -257,13 +303,13 @@ class SpacyExtractor:
             if not t.barrier
             and not t.linking
             and len(t.lemma_key) > 1
-            and strip_elision(fold(text[t.start : t.end])) not in _STOP
+            and t.form not in _STOP
             and t.lemma_key not in _STOP
         )
         return Extraction(
             language="en" if lang == "en" else "fr",
             mentions=mentions,
-            keywords=tuple(self._keywords(toks, covered, text, lang)),
+            keywords=tuple(self._keywords(toks, covered, lang)),
             terms=terms,
         )
 

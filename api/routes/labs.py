@@ -12,6 +12,7 @@ from api.schemas import (
     OpportunityPublic,
     concepts_public,
     explanation_public,
+    industry_record,
     lab_public,
     need_public,
 )
@@ -34,8 +35,12 @@ def get_lab(lab_id: str, service: ServiceDep) -> LabDetail:
     return LabDetail(
         **lab_public(lab).model_dump(),
         description=lab.description,
+        postcode=lab.postcode,
+        institutions=list(lab.institutions),
+        domains=lab.domains,
         capabilities=concepts_public(profile, labels),
         keywords=list(profile.keywords),
+        industry=industry_record(service, lab_id),
     )
 
 

@@ -9,6 +9,7 @@ CONSTRAINT_QUERIES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT company_id IF NOT EXISTS FOR (n:Company) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT need_id IF NOT EXISTS FOR (n:Need) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT concept_id IF NOT EXISTS FOR (n:Concept) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE",
 )
 FULLTEXT_QUERIES: tuple[LiteralString, ...] = (
     "CREATE FULLTEXT INDEX lab_names IF NOT EXISTS FOR (n:Lab) ON EACH [n.name, n.acronym]",
@@ -40,7 +41,8 @@ UNWIND $rows AS row
 MERGE (l:Lab {id: row.id})
 SET l.name = row.name, l.acronym = row.acronym, l.city = row.city,
     l.description = row.description, l.language = row.language,
-    l.keywords = row.keywords, l.terms = row.terms
+    l.keywords = row.keywords, l.terms = row.terms, l.postcode = row.postcode,
+    l.institutions = row.institutions, l.parent_ids = row.parent_ids, l.domains = row.domains
 WITH l, row
 OPTIONAL MATCH (l)-[old:HAS_CAPABILITY]->()
 DELETE old
@@ -57,7 +59,77 @@ CREATE (l)-[:HAS_CAPABILITY {weight: m.weight, evidence: m.evidence}]->(c)
 UPSERT_COMPANY_QUERY: LiteralString = """
 MERGE (c:Company {id: $id})
 SET c.name = $name, c.city = $city, c.naf = $naf, c.size = $size,
-    c.illustrative = $illustrative
+    c.illustrative = $illustrative, c.category = $category, c.region = $region, c.siren = $siren
+"""
+
+UPSERT_COMPANIES_QUERY: LiteralString = """
+UNWIND $rows AS row
+MERGE (c:Company {id: row.id})
+SET c.name = row.name, c.city = row.city, c.naf = row.naf, c.size = row.size,
+    c.illustrative = row.illustrative, c.category = row.category, c.region = row.region,
+    c.siren = row.siren
+"""
+
+UPSERT_PROJECTS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MERGE (p:Project {id: row.id})
+SET p.source = row.source, p.acronym = row.acronym, p.year = row.year,
+    p.topic_code = row.topic_code, p.topic = row.topic, p.text = row.text
+"""
+
+MISSING_PARTNERS_QUERY: LiteralString = """
+UNWIND $rows AS row
+OPTIONAL MATCH (l:Lab {id: row.partner_id}) WHERE row.partner_kind = 'lab'
+OPTIONAL MATCH (c:Company {id: row.partner_id}) WHERE row.partner_kind = 'company'
+WITH row WHERE l IS NULL AND c IS NULL
+RETURN row.partner_kind AS kind, row.partner_id AS id LIMIT 1
+"""
+
+LINK_PARTICIPATIONS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MATCH (p:Project {id: row.project_id})
+CALL (row) {
+    MATCH (l:Lab {id: row.partner_id}) WHERE row.partner_kind = 'lab'
+    RETURN l AS partner
+    UNION
+    MATCH (c:Company {id: row.partner_id}) WHERE row.partner_kind = 'company'
+    RETURN c AS partner
+}
+MERGE (partner)-[r:PARTICIPATED_IN]->(p)
+SET r.coordinator = row.coordinator
+"""
+
+LINK_LAB_PARENTS_QUERY: LiteralString = """
+MATCH (l:Lab) WHERE size(coalesce(l.parent_ids, [])) > 0
+UNWIND l.parent_ids AS parent_id
+MATCH (parent:Lab {id: parent_id})
+MERGE (l)-[:PART_OF]->(parent)
+"""
+
+DELETE_COLLABORATIONS_QUERY: LiteralString = "MATCH ()-[r:COLLABORATED_WITH]->() DELETE r"
+
+CREATE_COLLABORATIONS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MATCH (l:Lab {id: row.lab_id})
+MATCH (c:Company {id: row.company_id})
+CREATE (l)-[:COLLABORATED_WITH {projects: row.projects, years: row.years}]->(c)
+"""
+
+COMPANIES_QUERY: LiteralString = "MATCH (c:Company) RETURN c {.*} AS c ORDER BY c.id"
+PROJECTS_QUERY: LiteralString = "MATCH (p:Project) RETURN p {.*} AS p ORDER BY p.id"
+
+PARTICIPATIONS_QUERY: LiteralString = """
+MATCH (x)-[r:PARTICIPATED_IN]->(p:Project)
+RETURN p.id AS project_id, CASE WHEN x:Lab THEN 'lab' ELSE 'company' END AS partner_kind,
+       x.id AS partner_id, r.coordinator AS coordinator
+ORDER BY project_id, partner_kind, partner_id
+"""
+
+COLLABORATIONS_QUERY: LiteralString = """
+MATCH (l:Lab)-[r:COLLABORATED_WITH]->(c:Company)
+WHERE $lab_id IS NULL OR l.id = $lab_id
+RETURN l.id AS lab_id, c.id AS company_id, r.projects AS projects, r.years AS years
+ORDER BY lab_id, company_id
 """
 
 NEED_EXISTS_QUERY: LiteralString = "MATCH (n:Need {id: $id}) RETURN count(n) AS n"
@@ -131,25 +203,27 @@ CALL () { MATCH (l:Lab) RETURN count(l) AS labs }
 CALL () { MATCH (c:Concept) RETURN count(c) AS concepts }
 CALL () { MATCH ()-[r:HAS_CAPABILITY]->() RETURN count(r) AS capabilities }
 CALL () { MATCH ()-[r:BROADER]->() RETURN count(r) AS broader }
-RETURN labs, concepts, capabilities, broader
+CALL () { MATCH (p:Project) RETURN count(p) AS projects }
+CALL () { MATCH ()-[r:PARTICIPATED_IN]->() RETURN count(r) AS participations }
+CALL () { MATCH (c:Company) RETURN count(c) AS companies }
+RETURN labs, concepts, capabilities, broader, projects, participations, companies
 """
 
-NODE_COUNTS_QUERY: LiteralString = """
-UNWIND ['Concept', 'Lab', 'Company', 'Need'] AS label
-CALL (label) {
-  MATCH (n) WHERE label IN labels(n) AND (label <> 'Concept' OR n.label_fr IS NOT NULL)
-  RETURN count(n) AS n
-}
-RETURN label, n
-"""
-
-RELATIONSHIP_COUNTS_QUERY: LiteralString = """
-UNWIND ['BROADER', 'HAS_CAPABILITY', 'EXPRESSES', 'REQUIRES'] AS type
-CALL (type) {
-  MATCH ()-[r]->() WHERE type(r) = type
-  RETURN count(r) AS n
-}
-RETURN type, n
+COUNTS_QUERY: LiteralString = """
+CALL () { MATCH (n:Concept) WHERE n.label_fr IS NOT NULL RETURN count(n) AS concepts }
+CALL () { MATCH (n:Lab) RETURN count(n) AS labs }
+CALL () { MATCH (n:Company) RETURN count(n) AS companies }
+CALL () { MATCH (n:Need) RETURN count(n) AS needs }
+CALL () { MATCH (n:Project) RETURN count(n) AS projects }
+CALL () { MATCH ()-[r:BROADER]->() RETURN count(r) AS broader }
+CALL () { MATCH ()-[r:HAS_CAPABILITY]->() RETURN count(r) AS has_capability }
+CALL () { MATCH ()-[r:EXPRESSES]->() RETURN count(r) AS expresses }
+CALL () { MATCH ()-[r:REQUIRES]->() RETURN count(r) AS requires }
+CALL () { MATCH ()-[r:PARTICIPATED_IN]->() RETURN count(r) AS participated_in }
+CALL () { MATCH ()-[r:COLLABORATED_WITH]->() RETURN count(r) AS collaborated_with }
+CALL () { MATCH ()-[r:PART_OF]->() RETURN count(r) AS part_of }
+RETURN concepts, labs, companies, needs, projects, broader, has_capability, expresses,
+       requires, participated_in, collaborated_with, part_of
 """
 
 WIPE_QUERY: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

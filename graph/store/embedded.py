@@ -16,7 +16,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graph.errors import StoreError
-from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
+from graph.model import (
+    Collaboration,
+    Company,
+    Concept,
+    ConceptMention,
+    Extraction,
+    Lab,
+    Need,
+    Participation,
+    Project,
+)
 
 DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
 DB_NAME = "passerelle.sqlite3"
@@ -43,7 +53,28 @@ CREATE TABLE IF NOT EXISTS need (
 CREATE TABLE IF NOT EXISTS requires (
     need_id TEXT NOT NULL REFERENCES need(id), concept_id TEXT NOT NULL, weight REAL NOT NULL,
     evidence TEXT NOT NULL, PRIMARY KEY (need_id, concept_id));
+CREATE TABLE IF NOT EXISTS project (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, acronym TEXT, year INTEGER, topic_code TEXT,
+    topic TEXT, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS participation (
+    project_id TEXT NOT NULL REFERENCES project(id), partner_kind TEXT NOT NULL,
+    partner_id TEXT NOT NULL, coordinator INTEGER NOT NULL,
+    PRIMARY KEY (project_id, partner_kind, partner_id));
+CREATE INDEX IF NOT EXISTS participation_partner ON participation (partner_kind, partner_id);
+CREATE TABLE IF NOT EXISTS collaboration (
+    lab_id TEXT NOT NULL REFERENCES lab(id), company_id TEXT NOT NULL REFERENCES company(id),
+    projects INTEGER NOT NULL, years TEXT NOT NULL, PRIMARY KEY (lab_id, company_id));
 """
+# columns added after the first release: (table, column, definition)
+_MIGRATIONS = (
+    ("lab", "postcode", "TEXT"),
+    ("lab", "institutions", "TEXT NOT NULL DEFAULT '[]'"),
+    ("lab", "parent_ids", "TEXT NOT NULL DEFAULT '[]'"),
+    ("lab", "domains", "TEXT NOT NULL DEFAULT ''"),
+    ("company", "category", "TEXT"),
+    ("company", "region", "TEXT"),
+    ("company", "siren", "TEXT"),
+)
 
 
 def default_home() -> Path:
@@ -72,6 +103,7 @@ class EmbeddedGraphStore:
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
             self._conn.executescript(_SCHEMA)
+            self._migrate()
         except (OSError, sqlite3.Error) as e:
             raise StoreError(
                 f"Impossible d'ouvrir le stockage embarqué dans {self.home} : {e}",
@@ -80,6 +112,23 @@ class EmbeddedGraphStore:
         self._lock = threading.RLock()
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        """Add the columns a store written by an earlier version lacks (in one transaction)."""
+        todo = []
+        for table, column, definition in _MIGRATIONS:
+            have = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                todo.append(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+        if todo:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in todo:
+                    self._conn.execute(statement)
+                self._conn.execute("COMMIT")
+            except sqlite3.Error:
+                self._conn.execute("ROLLBACK")
+                raise
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Cursor]:
         with self._lock:
@@ -179,10 +228,14 @@ class EmbeddedGraphStore:
         with self._write() as cur:
             for lab, ex in items:
                 cur.execute(
-                    "INSERT INTO lab (id, name, acronym, city, description, language, keywords, terms)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name=excluded.name,"
-                    " acronym=excluded.acronym, city=excluded.city, description=excluded.description,"
-                    " language=excluded.language, keywords=excluded.keywords, terms=excluded.terms",
+                    "INSERT INTO lab (id, name, acronym, city, description, language, keywords, terms,"
+                    " postcode, institutions, parent_ids, domains)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                    " name=excluded.name, acronym=excluded.acronym, city=excluded.city,"
+                    " description=excluded.description, language=excluded.language,"
+                    " keywords=excluded.keywords, terms=excluded.terms, postcode=excluded.postcode,"
+                    " institutions=excluded.institutions, parent_ids=excluded.parent_ids,"
+                    " domains=excluded.domains",
                     (
                         lab.id,
                         lab.name,
@@ -192,23 +245,89 @@ class EmbeddedGraphStore:
                         ex.language,
                         json.dumps(list(ex.keywords)),
                         json.dumps(list(ex.terms)),
+                        lab.postcode,
+                        json.dumps(list(lab.institutions)),
+                        json.dumps(list(lab.parent_ids)),
+                        lab.domains,
                     ),
                 )
                 self._write_mentions(cur, "has_capability", "lab_id", lab.id, ex.mentions)
 
     def upsert_company(self, company: Company) -> None:
         """Write one company."""
+        self.upsert_companies([company])
+
+    def upsert_companies(self, companies: Iterable[Company]) -> None:
+        """Write companies, in one transaction."""
+        items = list(companies)
         with self._write() as cur:
-            self._put_company(cur, company)
+            for c in items:
+                self._put_company(cur, c)
 
     @staticmethod
     def _put_company(cur: sqlite3.Cursor, c: Company) -> None:
         cur.execute(
-            "INSERT INTO company (id, name, city, naf, size, illustrative) VALUES (?, ?, ?, ?, ?, ?)"
+            "INSERT INTO company (id, name, city, naf, size, illustrative, category, region, siren)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET name=excluded.name, city=excluded.city,"
-            " naf=excluded.naf, size=excluded.size, illustrative=excluded.illustrative",
-            (c.id, c.name, c.city, c.naf, c.size, int(c.illustrative)),
+            " naf=excluded.naf, size=excluded.size, illustrative=excluded.illustrative,"
+            " category=excluded.category, region=excluded.region, siren=excluded.siren",
+            (
+                c.id,
+                c.name,
+                c.city,
+                c.naf,
+                c.size,
+                int(c.illustrative),
+                c.category,
+                c.region,
+                c.siren,
+            ),
         )
+
+    def upsert_projects(
+        self, projects: Iterable[Project], participations: Iterable[Participation] = ()
+    ) -> None:
+        """Write projects and participations (whose partners must exist), in one transaction."""
+        items, parts = list(projects), list(participations)
+        with self._write() as cur:
+            cur.executemany(
+                "INSERT INTO project (id, source, acronym, year, topic_code, topic, text)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " source=excluded.source, acronym=excluded.acronym, year=excluded.year,"
+                " topic_code=excluded.topic_code, topic=excluded.topic, text=excluded.text",
+                [(p.id, p.source, p.acronym, p.year, p.topic_code, p.topic, p.text) for p in items],
+            )
+            for part in parts:
+                table = "lab" if part.partner_kind == "lab" else "company"
+                found = cur.execute(
+                    f"SELECT 1 FROM {table} WHERE id = ?",  # noqa: S608 (fixed table names)
+                    (part.partner_id,),
+                ).fetchone()
+                if found is None:
+                    raise StoreError(
+                        f"Partenaire inconnu : {part.partner_kind} {part.partner_id}",
+                        f"Unknown partner: {part.partner_kind} {part.partner_id}",
+                    )
+            cur.executemany(
+                "INSERT INTO participation (project_id, partner_kind, partner_id, coordinator)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT(project_id, partner_kind, partner_id)"
+                " DO UPDATE SET coordinator=excluded.coordinator",
+                [(p.project_id, p.partner_kind, p.partner_id, int(p.coordinator)) for p in parts],
+            )
+
+    def link_lab_parents(self) -> None:
+        """Nothing to do: PART_OF is read from each lab's ``parent_ids`` (kept for the interface)."""
+
+    def replace_collaborations(self, collaborations: Iterable[Collaboration]) -> None:
+        """Replace every lab–company collaboration edge, in one transaction."""
+        items = list(collaborations)
+        with self._write() as cur:
+            cur.execute("DELETE FROM collaboration")
+            cur.executemany(
+                "INSERT INTO collaboration (lab_id, company_id, projects, years) VALUES (?, ?, ?, ?)",
+                [(c.lab_id, c.company_id, c.projects, json.dumps(list(c.years))) for c in items],
+            )
 
     def upsert_need(
         self, need: Need, extraction: Extraction, company: Company | None = None
@@ -270,6 +389,10 @@ class EmbeddedGraphStore:
             acronym=r["acronym"],
             city=r["city"],
             description=r["description"],
+            postcode=r["postcode"],
+            institutions=tuple(json.loads(r["institutions"])),
+            parent_ids=tuple(json.loads(r["parent_ids"])),
+            domains=r["domains"],
         )
 
     def labs(self) -> list[Lab]:
@@ -308,7 +431,10 @@ class EmbeddedGraphStore:
         rows = self._rows("SELECT * FROM company WHERE id = ?", (company_id,))
         if not rows:
             return None
-        r = rows[0]
+        return self._company(rows[0])
+
+    @staticmethod
+    def _company(r: sqlite3.Row) -> Company:
         return Company(
             id=r["id"],
             name=r["name"],
@@ -316,7 +442,59 @@ class EmbeddedGraphStore:
             naf=r["naf"],
             size=r["size"],
             illustrative=bool(r["illustrative"]),
+            category=r["category"],
+            region=r["region"],
+            siren=r["siren"],
         )
+
+    def companies(self) -> list[Company]:
+        """Every company, ordered by id."""
+        return [self._company(r) for r in self._rows("SELECT * FROM company ORDER BY id")]
+
+    def projects(self) -> list[Project]:
+        """Every project, ordered by id."""
+        return [
+            Project(
+                id=r["id"],
+                source=r["source"],
+                acronym=r["acronym"],
+                year=r["year"],
+                topic_code=r["topic_code"],
+                topic=r["topic"],
+                text=r["text"],
+            )
+            for r in self._rows("SELECT * FROM project ORDER BY id")
+        ]
+
+    def participations(self) -> list[Participation]:
+        """Every participation, ordered by project, kind and partner."""
+        return [
+            Participation(
+                project_id=r["project_id"],
+                partner_kind=r["partner_kind"],
+                partner_id=r["partner_id"],
+                coordinator=bool(r["coordinator"]),
+            )
+            for r in self._rows(
+                "SELECT * FROM participation ORDER BY project_id, partner_kind, partner_id"
+            )
+        ]
+
+    def collaborations(self, lab_id: str | None = None) -> list[Collaboration]:
+        """Lab–company collaboration edges (of one lab when given), ordered by lab and company."""
+        where, params = ("WHERE lab_id = ?", (lab_id,)) if lab_id else ("", ())
+        return [
+            Collaboration(
+                lab_id=r["lab_id"],
+                company_id=r["company_id"],
+                projects=r["projects"],
+                years=tuple(json.loads(r["years"])),
+            )
+            for r in self._rows(
+                f"SELECT * FROM collaboration {where} ORDER BY lab_id, company_id",  # noqa: S608
+                params,
+            )
+        ]
 
     @staticmethod
     def _need(r: sqlite3.Row) -> Need:
@@ -346,10 +524,12 @@ class EmbeddedGraphStore:
         return self._profiles("need", "requires", "need_id", need_id).get(need_id)
 
     def revision(self) -> tuple[int, ...]:
-        """Counts of labs, concepts, capabilities and broader links."""
+        """Counts of labs, concepts, capabilities, broader links, projects, participations, companies."""
         row = self._rows(
             "SELECT (SELECT COUNT(*) FROM lab), (SELECT COUNT(*) FROM concept), "
-            "(SELECT COUNT(*) FROM has_capability), (SELECT COUNT(*) FROM broader)"
+            "(SELECT COUNT(*) FROM has_capability), (SELECT COUNT(*) FROM broader), "
+            "(SELECT COUNT(*) FROM project), (SELECT COUNT(*) FROM participation), "
+            "(SELECT COUNT(*) FROM company)"
         )[0]
         return tuple(int(v) for v in row)
 
@@ -365,12 +545,19 @@ class EmbeddedGraphStore:
                 "Lab": one("SELECT COUNT(*) FROM lab"),
                 "Company": one("SELECT COUNT(*) FROM company"),
                 "Need": one("SELECT COUNT(*) FROM need"),
+                "Project": one("SELECT COUNT(*) FROM project"),
             },
             "relationships": {
                 "BROADER": one("SELECT COUNT(*) FROM broader"),
                 "HAS_CAPABILITY": one("SELECT COUNT(*) FROM has_capability"),
                 "EXPRESSES": one("SELECT COUNT(*) FROM need"),
                 "REQUIRES": one("SELECT COUNT(*) FROM requires"),
+                "PARTICIPATED_IN": one("SELECT COUNT(*) FROM participation"),
+                "COLLABORATED_WITH": one("SELECT COUNT(*) FROM collaboration"),
+                "PART_OF": one(
+                    "SELECT COUNT(*) FROM lab AS child, json_each(child.parent_ids) AS p"
+                    " JOIN lab AS parent ON parent.id = p.value"
+                ),
             },
         }
 

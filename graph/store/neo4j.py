@@ -25,7 +25,17 @@ from neo4j.exceptions import (
 )
 
 from graph.errors import StoreError, StoreUnavailable
-from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
+from graph.model import (
+    Collaboration,
+    Company,
+    Concept,
+    ConceptMention,
+    Extraction,
+    Lab,
+    Need,
+    Participation,
+    Project,
+)
 from graph.store import cypher
 
 # the driver logs each retry; the store reports the failure itself (StoreUnavailable)
@@ -205,6 +215,10 @@ class Neo4jGraphStore:
                 "keywords": list(ex.keywords),
                 "terms": list(ex.terms),
                 "mentions": _mentions(ex.mentions),
+                "postcode": lab.postcode,
+                "institutions": list(lab.institutions),
+                "parent_ids": list(lab.parent_ids),
+                "domains": lab.domains,
             }
             for lab, ex in labs
         ]
@@ -225,12 +239,89 @@ class Neo4jGraphStore:
             "naf": c.naf,
             "size": c.size,
             "illustrative": c.illustrative,
+            "category": c.category,
+            "region": c.region,
+            "siren": c.siren,
         }
 
     def upsert_company(self, company: Company) -> None:
         """Write one company."""
         params = self._company_params(company)
         self._write(lambda tx: tx.run(cypher.UPSERT_COMPANY_QUERY, params).consume())
+
+    def upsert_companies(self, companies: Iterable[Company]) -> None:
+        """Write companies, in one transaction."""
+        rows = [self._company_params(c) for c in companies]
+
+        def work(tx: ManagedTransaction) -> None:
+            for batch in _batches(rows):
+                tx.run(cypher.UPSERT_COMPANIES_QUERY, rows=batch).consume()
+
+        self._write(work)
+
+    def upsert_projects(
+        self, projects: Iterable[Project], participations: Iterable[Participation] = ()
+    ) -> None:
+        """Write projects and participations (whose partners must exist), in one transaction."""
+        rows: list[dict[str, Any]] = [
+            {
+                "id": p.id,
+                "source": p.source,
+                "acronym": p.acronym,
+                "year": p.year,
+                "topic_code": p.topic_code,
+                "topic": p.topic,
+                "text": p.text,
+            }
+            for p in projects
+        ]
+        parts: list[dict[str, Any]] = [
+            {
+                "project_id": p.project_id,
+                "partner_kind": p.partner_kind,
+                "partner_id": p.partner_id,
+                "coordinator": p.coordinator,
+            }
+            for p in participations
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            for part_batch in _batches(parts):
+                missing = tx.run(cypher.MISSING_PARTNERS_QUERY, rows=part_batch).single()
+                if missing is not None:
+                    raise StoreError(
+                        f"Partenaire inconnu : {missing['kind']} {missing['id']}",
+                        f"Unknown partner: {missing['kind']} {missing['id']}",
+                    )
+            for batch in _batches(rows):
+                tx.run(cypher.UPSERT_PROJECTS_QUERY, rows=batch).consume()
+            for part_batch in _batches(parts):
+                tx.run(cypher.LINK_PARTICIPATIONS_QUERY, rows=part_batch).consume()
+
+        self._write(work)
+
+    def replace_collaborations(self, collaborations: Iterable[Collaboration]) -> None:
+        """Replace every lab–company collaboration edge, in one transaction."""
+        rows = [
+            {
+                "lab_id": c.lab_id,
+                "company_id": c.company_id,
+                "projects": c.projects,
+                "years": list(c.years),
+            }
+            for c in collaborations
+        ]
+
+        def work(tx: ManagedTransaction) -> None:
+            tx.run(cypher.DELETE_COLLABORATIONS_QUERY).consume()
+            for batch in _batches(rows):
+                tx.run(cypher.CREATE_COLLABORATIONS_QUERY, rows=batch).consume()
+
+        self._write(work)
+
+    def link_lab_parents(self) -> None:
+        """PART_OF links from each lab to the parent units that exist (idempotent)."""
+        self._write(lambda tx: tx.run(cypher.LINK_LAB_PARENTS_QUERY).consume())
 
     def upsert_need(
         self, need: Need, extraction: Extraction, company: Company | None = None
@@ -292,6 +383,10 @@ class Neo4jGraphStore:
             acronym=d.get("acronym"),
             city=d.get("city"),
             description=d.get("description") or "",
+            postcode=d.get("postcode"),
+            institutions=tuple(d.get("institutions") or ()),
+            parent_ids=tuple(d.get("parent_ids") or ()),
+            domains=d.get("domains") or "",
         )
 
     def labs(self) -> list[Lab]:
@@ -310,9 +405,10 @@ class Neo4jGraphStore:
     def company(self, company_id: str) -> Company | None:
         """One company, or None."""
         rows = self._read(cypher.COMPANY_QUERY, id=company_id)
-        if not rows:
-            return None
-        d = rows[0]["c"]
+        return self._company(rows[0]["c"]) if rows else None
+
+    @staticmethod
+    def _company(d: dict[str, Any]) -> Company:
         return Company(
             id=d["id"],
             name=d["name"],
@@ -320,7 +416,53 @@ class Neo4jGraphStore:
             naf=d.get("naf"),
             size=d.get("size"),
             illustrative=bool(d.get("illustrative")),
+            category=d.get("category"),
+            region=d.get("region"),
+            siren=d.get("siren"),
         )
+
+    def companies(self) -> list[Company]:
+        """Every company, ordered by id."""
+        return [self._company(r["c"]) for r in self._read(cypher.COMPANIES_QUERY)]
+
+    def projects(self) -> list[Project]:
+        """Every project, ordered by id."""
+        return [
+            Project(
+                id=d["id"],
+                source=d["source"],
+                acronym=d.get("acronym"),
+                year=d.get("year"),
+                topic_code=d.get("topic_code"),
+                topic=d.get("topic"),
+                text=d.get("text") or "",
+            )
+            for d in (r["p"] for r in self._read(cypher.PROJECTS_QUERY))
+        ]
+
+    def participations(self) -> list[Participation]:
+        """Every participation, ordered by project, kind and partner."""
+        return [
+            Participation(
+                project_id=r["project_id"],
+                partner_kind=r["partner_kind"],
+                partner_id=r["partner_id"],
+                coordinator=bool(r["coordinator"]),
+            )
+            for r in self._read(cypher.PARTICIPATIONS_QUERY)
+        ]
+
+    def collaborations(self, lab_id: str | None = None) -> list[Collaboration]:
+        """Lab–company collaboration edges (of one lab when given), ordered by lab and company."""
+        return [
+            Collaboration(
+                lab_id=r["lab_id"],
+                company_id=r["company_id"],
+                projects=r["projects"],
+                years=tuple(r["years"] or ()),
+            )
+            for r in self._read(cypher.COLLABORATIONS_QUERY, lab_id=lab_id)
+        ]
 
     @staticmethod
     def _need(d: dict[str, Any]) -> Need:
@@ -351,14 +493,37 @@ class Neo4jGraphStore:
         return _extraction(rows[0]) if rows else None
 
     def revision(self) -> tuple[int, ...]:
-        """Counts of labs, concepts, capabilities and broader links (from the count store)."""
+        """Counts of labs, concepts, links, projects, participations, companies (count store)."""
         r = self._read(cypher.REVISION_QUERY)[0]
-        return (r["labs"], r["concepts"], r["capabilities"], r["broader"])
+        return (
+            r["labs"],
+            r["concepts"],
+            r["capabilities"],
+            r["broader"],
+            r["projects"],
+            r["participations"],
+            r["companies"],
+        )
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts by label and relationship counts by type."""
-        nodes = {r["label"]: r["n"] for r in self._read(cypher.NODE_COUNTS_QUERY)}
-        rels = {r["type"]: r["n"] for r in self._read(cypher.RELATIONSHIP_COUNTS_QUERY)}
+        r = self._read(cypher.COUNTS_QUERY)[0]
+        nodes = {
+            "Concept": r["concepts"],
+            "Lab": r["labs"],
+            "Company": r["companies"],
+            "Need": r["needs"],
+            "Project": r["projects"],
+        }
+        rels = {
+            "BROADER": r["broader"],
+            "HAS_CAPABILITY": r["has_capability"],
+            "EXPRESSES": r["expresses"],
+            "REQUIRES": r["requires"],
+            "PARTICIPATED_IN": r["participated_in"],
+            "COLLABORATED_WITH": r["collaborated_with"],
+            "PART_OF": r["part_of"],
+        }
         return {"nodes": nodes, "relationships": rels}
 
     def wipe(self) -> None:

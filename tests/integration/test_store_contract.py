@@ -113,8 +113,16 @@ def test_round_trip(store: GraphStore) -> None:
     assert store.need_profile("nope") is None
     assert store.company("nope") is None
     assert store.counts() == {
-        "nodes": {"Concept": 2, "Lab": 2, "Company": 1, "Need": 1},
-        "relationships": {"BROADER": 1, "HAS_CAPABILITY": 2, "EXPRESSES": 1, "REQUIRES": 1},
+        "nodes": {"Concept": 2, "Lab": 2, "Company": 1, "Need": 1, "Project": 0},
+        "relationships": {
+            "BROADER": 1,
+            "HAS_CAPABILITY": 2,
+            "EXPRESSES": 1,
+            "REQUIRES": 1,
+            "PARTICIPATED_IN": 0,
+            "COLLABORATED_WITH": 0,
+            "PART_OF": 0,
+        },
     }
 
 

@@ -74,8 +74,16 @@ def test_writing_twice_changes_nothing(store: EmbeddedGraphStore) -> None:
         store.upsert_need(NEED, EX, COMPANY)
     assert store.upsert_need(NEED, EX, COMPANY) is False
     assert store.counts() == {
-        "nodes": {"Concept": 2, "Lab": 1, "Company": 1, "Need": 1},
-        "relationships": {"BROADER": 1, "HAS_CAPABILITY": 1, "EXPRESSES": 1, "REQUIRES": 1},
+        "nodes": {"Concept": 2, "Lab": 1, "Company": 1, "Need": 1, "Project": 0},
+        "relationships": {
+            "BROADER": 1,
+            "HAS_CAPABILITY": 1,
+            "EXPRESSES": 1,
+            "REQUIRES": 1,
+            "PARTICIPATED_IN": 0,
+            "COLLABORATED_WITH": 0,
+            "PART_OF": 0,
+        },
     }
 
 

@@ -1,0 +1,233 @@
+"""ANR loader: funded projects, their lab and company partners, and lab–company collaborations.
+
+``anr_partners_*.csv.gz`` has one row per project partner. Each project becomes a Project node
+(id, acronym, call year, committee code, and the committee's French label from
+``anr_committees_ces.csv`` when the code is a CE code). Partners are linked by PARTICIPATED_IN:
+a partner with an RNSR code is that lab; a public lab without one is keyed by its normalised
+name; companies (PME, TPE, other enterprises) are keyed by their normalised name, so one company
+written several ways becomes one node (the report lists the merges). Other partners (foreign,
+foundations, other public bodies without an RNSR code) are counted as ignored. Lab–company
+COLLABORATED_WITH edges are then derived from shared projects (``graph.track_record``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.model import Company, Extraction, Lab, Participation, Project
+from graph.ports import Extractor, GraphStore
+from graph.track_record import derive_collaborations
+from ingest.readers import Report, RowError, check_utf8, read_rows
+from ingest.resolve import Merges, company_id, lab_id
+
+COL_PROJECT = "id"
+COL_ACRONYM = "Projet.Acronyme"
+COL_COORDINATOR = "Projet.Partenaire.Est_coordinateur"
+COL_NAME = "Projet.Partenaire.Nom_organisme"
+COL_CATEGORY = "Projet.Partenaire.Categorie_organisme"
+COL_RNSR = "Projet.Partenaire.Code_RNSR"
+COL_CITY = "Projet.Partenaire.Adresse.Ville"
+COL_REGION = "Projet.Partenaire.Adresse.Region"
+REQUIRED = (COL_PROJECT, COL_ACRONYM, COL_COORDINATOR, COL_NAME, COL_CATEGORY, COL_RNSR, COL_CITY)
+COMMITTEE_COLUMNS = ("code", "libelle")
+
+COMPANY_CATEGORIES = frozenset({"PME", "TPE", "Entreprise autre que TPE ou PME"})
+PUBLIC_LAB = "Laboratoire public"
+BATCH = 2000
+_PROJECT_ID = re.compile(r"^ANR-(\d{2})-([A-Z0-9]+)-\d{4}$")
+_RNSR_ID = re.compile(r"^\d{9}[A-Z]$")
+_SIREN = re.compile(r"^\d{9}$")
+
+Progress = Callable[[str, int, int], None]
+
+
+def read_committees(path: Path) -> dict[str, str]:
+    """CE code → French label."""
+    out: dict[str, str] = {}
+    for _line, row in read_rows(path, delimiter=",", required=COMMITTEE_COLUMNS):
+        if isinstance(row, dict) and row["code"]:
+            out[row["code"].strip().upper()] = " ".join(row["libelle"].split())
+    return out
+
+
+def _city(value: str) -> str | None:
+    text = " ".join(value.split())
+    return text.title() if text else None
+
+
+@dataclass
+class _Batch:
+    projects: dict[str, Project] = field(default_factory=dict)
+    labs: dict[str, Lab] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    participations: dict[tuple[str, str, str], Participation] = field(default_factory=dict)
+
+
+class _AnrLoad:
+    def __init__(
+        self, store: GraphStore, extractor: Extractor, committees: dict[str, str], report: Report
+    ) -> None:
+        self.store, self.extractor, self.committees, self.report = (
+            store,
+            extractor,
+            committees,
+            report,
+        )
+        self.labs = {lab.id for lab in store.labs()}
+        self.companies = {c.id: c for c in store.companies()}
+        self.projects = {p.id: p for p in store.projects()}
+        self.participations: dict[tuple[str, str, str], Participation] = {
+            (p.project_id, p.partner_kind, p.partner_id): p for p in store.participations()
+        }
+        self.seen_companies: dict[str, Company] = {}
+        self.merges = Merges()
+
+    def project(self, row: dict[str, str], file: str, line: int) -> Project | RowError:
+        pid = row[COL_PROJECT].strip().upper()
+        m = _PROJECT_ID.match(pid)
+        if m is None:
+            return RowError(file, line, f"code projet invalide / invalid project id: {pid!r}")
+        code = m.group(2)
+        return Project(
+            id=pid,
+            source="anr",
+            acronym=" ".join(row[COL_ACRONYM].split()) or None,
+            year=2000 + int(m.group(1)),
+            topic_code=code,
+            topic=self.committees.get(code),
+        )
+
+    def add(self, batch: _Batch, row: dict[str, str], file: str, line: int) -> None:
+        project = self.project(row, file, line)
+        if isinstance(project, RowError):
+            self.report.reject(project)
+            return
+        # the project exists even when this partner row is unusable
+        batch.projects[project.id] = project
+        name = " ".join(row[COL_NAME].split())
+        if not name:
+            self.report.reject(RowError(file, line, "nom du partenaire vide / empty partner name"))
+            return
+        rnsr, siren = row[COL_RNSR].strip().upper(), None
+        if _SIREN.match(rnsr):
+            # some rows carry a company's SIREN in the RNSR column: it identifies the company
+            rnsr, siren = "", rnsr
+        if rnsr and not _RNSR_ID.match(rnsr):
+            self.report.reject(
+                RowError(file, line, f"code RNSR invalide / invalid RNSR code {rnsr!r}")
+            )
+            return
+        category = " ".join(row[COL_CATEGORY].split())
+        coordinator = row[COL_COORDINATOR].strip().lower() in {"true", "vrai", "1"}
+        if rnsr or category == PUBLIC_LAB:
+            kind, pid = "lab", lab_id(name, rnsr)
+            if pid not in self.labs and pid not in batch.labs:
+                batch.labs[pid] = Lab(id=pid, name=name, city=_city(row[COL_CITY]))
+        elif category in COMPANY_CATEGORIES:
+            kind, pid = "company", company_id(name, siren)
+            self.merges.add(pid, name)
+            if pid not in self.seen_companies:
+                # the first spelling and place seen define the node: the same on every run
+                self.seen_companies[pid] = Company(
+                    id=pid,
+                    name=name,
+                    city=_city(row[COL_CITY]),
+                    category=category,
+                    size=category if category in {"PME", "TPE"} else "GE",
+                    region=" ".join(row.get(COL_REGION, "").split()) or None,
+                    siren=siren,
+                )
+                if self.companies.get(pid) != self.seen_companies[pid]:
+                    batch.companies[pid] = self.seen_companies[pid]
+        else:
+            self.report.ignored += 1
+            return
+        key = (project.id, kind, pid)
+        part = Participation(
+            project_id=project.id, partner_kind=kind, partner_id=pid, coordinator=coordinator
+        )
+        previous = batch.participations.get(key)
+        if previous is not None and previous.coordinator:
+            part = previous  # a partner listed twice: coordinator if either row says so
+        batch.participations[key] = part
+
+    def flush(self, batch: _Batch) -> None:
+        r = self.report
+        new_labs = list(batch.labs.values())
+        extractions: list[Extraction] = self.extractor.extract_many([lab.name for lab in new_labs])
+        if new_labs:
+            self.store.upsert_labs(zip(new_labs, extractions, strict=True))
+            self.labs.update(batch.labs)
+            r.created += len(new_labs)
+        if batch.companies:
+            for c in batch.companies.values():
+                if c.id in self.companies:
+                    r.updated += 1
+                else:
+                    r.created += 1
+            self.store.upsert_companies(batch.companies.values())
+            self.companies.update(batch.companies)
+        projects = [p for p in batch.projects.values() if self.projects.get(p.id) != p]
+        parts = [p for k, p in batch.participations.items() if self.participations.get(k) != p]
+        for p in projects:
+            if p.id in self.projects:
+                r.updated += 1
+            else:
+                r.created += 1
+        r.unchanged += len(batch.projects) - len(projects)
+        if projects or parts:
+            # a project seen again in a later batch is written again with all its partners
+            touched = {p.project_id for p in parts}
+            write = {p.id: p for p in projects} | {
+                pid: batch.projects[pid] for pid in touched if pid in batch.projects
+            }
+            self.store.upsert_projects(write.values(), parts)
+            self.projects.update(write)
+            self.participations.update(
+                {(p.project_id, p.partner_kind, p.partner_id): p for p in parts}
+            )
+
+
+def ingest_anr(
+    path: Path,
+    store: GraphStore,
+    extractor: Extractor,
+    committees_path: Path | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Load ANR projects and partners into ``store``; a second run changes nothing.
+
+    ``committees_path`` defaults to ``anr_committees_ces.csv`` beside ``path`` when it is there.
+    """
+    report = Report("anr")
+    if committees_path is None:
+        beside = path.parent / "anr_committees_ces.csv"
+        committees_path = beside if beside.exists() else None
+    committees = read_committees(committees_path) if committees_path else {}
+    total = max(check_utf8(path) - 1, 1)
+    load = _AnrLoad(store, extractor, committees, report)
+    batch = _Batch()
+    rows = 0
+    for line, row in read_rows(path, delimiter=",", required=REQUIRED):
+        report.read += 1
+        if isinstance(row, RowError):
+            report.reject(row)
+            continue
+        load.add(batch, row, path.name, line)
+        rows += 1
+        if rows % BATCH == 0:
+            load.flush(batch)
+            batch = _Batch()
+            if progress:
+                progress("anr", min(report.read, total - 1), total)
+    load.flush(batch)
+    if progress:
+        progress("collab.", 0, 1)
+    store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))
+    if progress:
+        progress("collab.", 1, 1)
+    report.merges = load.merges.merged()
+    return report
