@@ -57,9 +57,11 @@ test-unit: $(STAMP)
 test-quality: $(STAMP)
 	$(BIN)/pytest tests/quality -s
 
-## bench: pairing latency against a bare BM25 query, demo corpus and x100
+## bench: pairing latency vs bare BM25, Neo4j batched loading, extraction throughput vs raw spaCy
 bench: $(STAMP)
 	$(BIN)/python bench/match_latency.py
+	$(BIN)/python bench/neo4j_load.py
+	$(BIN)/python bench/ingest_throughput.py
 
 ## neo4j-start: fetch Neo4j Community 5.26 from Maven Central (cached), start it on loopback, print its bolt:// URI
 neo4j-start: $(STAMP)

@@ -115,10 +115,10 @@ def compare(
         seconds = statistics.median(timings[name])
         print(
             f"  {title:<34}{len(docs) / seconds:>8.0f} docs/s{words / seconds:>10.0f} words/s"
-            f"  ({seconds:.2f} s per pass)"
+            f"  (median pass {seconds:.2f} s)"
         )
     print(
-        f"  ratio ours/raw: {ratio:.2f} (median of {ROUNDS} rounds; "
+        f"  ratio ours/raw, paired round by round: {ratio:.2f} (median of {ROUNDS} rounds; "
         f"range {min(ratios):.2f}-{max(ratios):.2f})"
     )
     return ratio

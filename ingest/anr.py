@@ -224,6 +224,7 @@ def ingest_anr(
             if progress:
                 progress("anr", min(report.read, total - 1), total)
     load.flush(batch)
+    store.link_lab_parents()  # units the register lacked may be parents of units it has
     if progress:
         progress("collab.", 0, 1)
     store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))

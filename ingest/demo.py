@@ -124,6 +124,7 @@ def load_demo(
     ]
     lab_extractions = extractor.extract_many([lab.profile_text for lab in labs])
     store.upsert_labs(zip(labs, lab_extractions, strict=True))
+    store.link_lab_parents()
     step("labs", len(labs), len(labs))
     by_id = {c.id: c for c in companies}
     need_extractions = extractor.extract_many([f"{n.title}. {n.text}" for n in needs])

@@ -105,3 +105,17 @@ def test_same_text_same_extraction(extractor: SpacyExtractor) -> None:
 def test_blank_text_is_refused(extractor: SpacyExtractor, text: str) -> None:
     with pytest.raises(ExtractionError, match="Texte vide"):
         extractor.extract(text)
+
+
+def test_the_token_cache_changes_no_result(extractor: SpacyExtractor) -> None:
+    fresh = SpacyExtractor(list(extractor.concepts.values()))
+    texts = [
+        "Nos pièces en acier inoxydable rouillent ; corrosion des soudures.",
+        "Our stainless steel parts rust; corrosion of the welds.",
+        "Nos pièces en acier inoxydable rouillent ; corrosion des soudures.",
+    ]
+    first = [fresh.extract(t) for t in texts]
+    assert first[0] == first[2]
+    # the same words seen after other texts and in a batch read the same
+    assert fresh.extract_many(texts) == first
+    assert SpacyExtractor(list(extractor.concepts.values())).extract(texts[1]) == first[1]

@@ -1,0 +1,129 @@
+"""The real registers (../shared/data) into both stores: every unit, every project, twice."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from graph.ports import GraphStore
+from graph.service import PairingService
+from graph.store.embedded import EmbeddedGraphStore
+from ingest.anr import ingest_anr
+from ingest.extract import SpacyExtractor
+from ingest.rnsr import ingest_rnsr
+from tests.shared_data import shared_data
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+IJL = "200918462H"
+
+
+def load_both(store: GraphStore, extractor: SpacyExtractor) -> dict[str, Any]:
+    data = shared_data()
+    rnsr = ingest_rnsr(data / "rnsr" / "rnsr_structures_actives.csv", store, extractor)
+    anr = ingest_anr(data / "anr" / "anr_partners_2010_2020.csv.gz", store, extractor)
+    return {"rnsr": rnsr, "anr": anr, "counts": store.counts()}
+
+
+@pytest.fixture(scope="module")
+def embedded(
+    tmp_path_factory: pytest.TempPathFactory, extractor: SpacyExtractor
+) -> Iterator[tuple[EmbeddedGraphStore, dict[str, Any]]]:
+    store = EmbeddedGraphStore(tmp_path_factory.mktemp("real"))
+    first = load_both(store, extractor)
+    yield store, first
+    store.close()
+
+
+def test_every_unit_and_every_project_is_loaded(
+    embedded: tuple[EmbeddedGraphStore, dict[str, Any]],
+) -> None:
+    _, first = embedded
+    nodes = first["counts"]["nodes"]
+    assert first["rnsr"].read == 4506 and first["rnsr"].rejected == 0
+    assert nodes["Lab"] >= 4506
+    assert nodes["Project"] == 14709
+    assert nodes["Company"] > 1000
+    rels = first["counts"]["relationships"]
+    assert rels["PARTICIPATED_IN"] > 30000 and rels["COLLABORATED_WITH"] > 1000
+    assert rels["PART_OF"] > 0
+    # rows the register gets wrong are reported with file and line, never silently dropped
+    for error in first["anr"].errors:
+        assert error.file == "anr_partners_2010_2020.csv.gz" and error.line > 1
+    assert first["anr"].merges, "some companies are written several ways"
+
+
+def test_loading_again_changes_no_count(
+    embedded: tuple[EmbeddedGraphStore, dict[str, Any]], extractor: SpacyExtractor
+) -> None:
+    store, first = embedded
+    again = load_both(store, extractor)
+    assert again["counts"] == first["counts"]
+    assert again["rnsr"].created == again["rnsr"].updated == 0
+    assert again["anr"].created == again["anr"].updated == 0
+
+
+def test_ijl_shows_its_companies_from_anr_projects(
+    embedded: tuple[EmbeddedGraphStore, dict[str, Any]], extractor: SpacyExtractor
+) -> None:
+    store, _ = embedded
+    with TestClient(create_app(PairingService(store, extractor))) as client:
+        body = client.get(f"/api/labs/{IJL}").json()
+    assert body["acronym"] == "IJL" and body["city"] == "Nancy"
+    industry = body["industry"]
+    assert industry["companies"] >= 10 and 0 < industry["smes"] <= industry["companies"]
+    names = {p["name"].upper() for p in industry["partners"]}
+    assert any("ARCELORMITTAL" in n for n in names)
+    assert sum(industry["by_year"].values()) >= industry["companies"]
+    assert "Matériaux métalliques et inorganiques" in industry["by_topic"]
+
+
+@pytest.mark.neo4j
+def test_neo4j_gets_exactly_the_same_graph(
+    embedded: tuple[EmbeddedGraphStore, dict[str, Any]],
+    neo4j_uri: str,
+    extractor: SpacyExtractor,
+) -> None:
+    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+
+    settings = dataclasses.replace(Neo4jSettings.from_env(), uri=neo4j_uri)
+    neo = Neo4jGraphStore(open_driver(settings), settings.database)
+    try:
+        neo.wipe()
+        first = load_both(neo, extractor)
+        assert first["counts"] == embedded[1]["counts"]
+        again = load_both(neo, extractor)
+        assert again["counts"] == first["counts"]
+        store = embedded[0]
+        assert neo.collaborations(IJL) == store.collaborations(IJL)
+        assert neo.lab(IJL) == store.lab(IJL)
+    finally:
+        neo.close()
+
+
+def test_a_bad_register_path_is_a_clear_cli_error(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "rnsr.csv"
+    bad.write_bytes("numero;libelle\n1;é\n".encode("latin-1"))
+    env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
+    env["PASSERELLE_HOME"] = str(tmp_path / "home")
+    done = subprocess.run(
+        [sys.executable, "-m", "api.cli", "ingest", "rnsr", str(bad)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "rnsr.csv" in done.stderr and "UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr
