@@ -99,9 +99,7 @@ def test_anr_resolves_companies_and_derives_collaborations(
     assert projects["ANR-15-CE08-0001"].year == 2015
     assert [c.id for c in store.companies()] == ["name:acme"]
     collab = store.collaborations("200918462H")
-    assert [(c.company_id, c.projects, c.years) for c in collab] == [
-        ("name:acme", 2, (2015, 2018))
-    ]
+    assert [(c.company_id, c.projects, c.years) for c in collab] == [("name:acme", 2, (2015, 2018))]
     assert store.lab("name:labo-sans-code") is not None
     before = store.counts()
     ingest_anr(path, store, extractor)
