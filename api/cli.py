@@ -293,6 +293,63 @@ def ingest_anr_cmd(
     _report(report, as_json)
 
 
+@ingest_app.command("cordis")
+@_friendly
+def ingest_cordis_cmd(
+    projects: Annotated[Path, typer.Argument(help="Table des projets / project table")],
+    organizations: Annotated[Path, typer.Argument(help="Table des organisations")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Projets CORDIS (UE) et participants / CORDIS projects and participants."""
+    from api.factory import build_service, open_store
+    from ingest.cordis import ingest_cordis
+
+    s = open_store(store)
+    try:
+        service = build_service(s)
+        report = ingest_cordis(
+            projects, organizations, s, service.extractor, progress=None if as_json else _progress
+        )
+    finally:
+        s.close()
+    _report(report, as_json)
+
+
+@ingest_app.command("esco")
+@_friendly
+def ingest_esco_cmd(
+    path: Annotated[Path, typer.Argument(help="Dossier ESCO (skills_fr.csv…) / ESCO folder")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compétences ESCO (français) et leur hiérarchie / ESCO skills in French."""
+    from api.factory import open_store
+    from ingest.extensions import ingest_esco
+
+    s = open_store(store)
+    try:
+        report = ingest_esco(path, s, progress=None if as_json else _progress)
+    finally:
+        s.close()
+    _report(report, as_json)
+
+
+@ingest_app.command("naf")
+@_friendly
+def ingest_naf_cmd(path: PathArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Codes NAF rév. 2 et leurs libellés / NAF codes with French labels."""
+    from api.factory import open_store
+    from ingest.extensions import ingest_naf
+
+    s = open_store(store)
+    try:
+        report = ingest_naf(path, s, progress=None if as_json else _progress)
+    finally:
+        s.close()
+    _report(report, as_json)
+
+
 @app.command()
 @_friendly
 def stats(as_json: JsonOpt = False, store: StoreOpt = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from graph.errors import InputError
+from graph.errors import InputError, StoreUnavailable
 from graph.ports import GraphStore
 from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
@@ -40,8 +40,18 @@ def open_store(kind: str | None = None, home: Path | None = None) -> GraphStore:
 
 
 def build_service(store: GraphStore) -> PairingService:
-    """A PairingService over ``store`` with the spaCy extractor and the curated vocabulary."""
+    """A PairingService over ``store``: the spaCy extractor knows our curated vocabulary and the
+    register extensions (ESCO, NAF) loaded into the store.
+
+    When the store cannot be read yet (Neo4j down), the service starts with the curated
+    vocabulary only and the API answers 503 until the store is back.
+    """
     from ingest.extract import SpacyExtractor
     from ingest.vocabulary import load_vocabulary
 
-    return PairingService(store, SpacyExtractor(load_vocabulary()))
+    vocabulary = load_vocabulary()
+    try:
+        extensions = [c for c in store.concepts() if c.source != "passerelle"]
+    except StoreUnavailable:
+        extensions = []
+    return PairingService(store, SpacyExtractor(vocabulary + extensions))

@@ -29,6 +29,8 @@ class Concept(_Frozen):
     esco: str | None = None
     euroscivoc: str | None = None
     naf: str | None = None
+    source: Literal["passerelle", "esco", "naf"] = "passerelle"
+    """Who wrote it: our curated vocabulary, or a register loaded as an extension."""
 
     def label(self, language: Language = "fr") -> str:
         """Preferred label in ``language``."""

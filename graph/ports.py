@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 from graph.model import (
@@ -53,9 +53,13 @@ class GraphStore(Protocol):
         ...
 
     def upsert_projects(
-        self, projects: Iterable[Project], participations: Iterable[Participation] = ()
+        self,
+        projects: Iterable[Project],
+        participations: Iterable[Participation] = (),
+        topics: Mapping[str, Extraction] | None = None,
     ) -> None:
-        """Write projects and their participations (PARTICIPATED_IN), at once.
+        """Write projects, their participations (PARTICIPATED_IN) and, for the projects in
+        ``topics``, their concepts (ABOUT, replacing earlier ones), at once.
 
         Every partner must already exist: StoreError otherwise, and nothing is written.
         """

@@ -122,22 +122,27 @@ class SpacyExtractor:
 
     # -- vocabulary ---------------------------------------------------------------------------
     def _build(self, concepts: Sequence[Concept]) -> None:
-        labels: list[tuple[str, str, str]] = []
+        # each distinct label text is analysed once, whatever the number of concepts sharing it
+        by_lang: dict[str, dict[str, list[str]]] = {
+            "fr": defaultdict(list),
+            "en": defaultdict(list),
+        }
         for c in concepts:
             for label in (c.label_fr, *c.alt_fr):
-                labels.append((c.id, "fr", label))
+                by_lang["fr"][clean_text(label)].append(c.id)
+            if c.source != "passerelle":
+                continue  # register extensions (ESCO, NAF) are French only
             for label in (c.label_en, *c.alt_en):
-                labels.append((c.id, "en", label))
-        by_lang: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for cid, lang, label in labels:
-            by_lang[lang].append((cid, clean_text(label)))
+                by_lang["en"][clean_text(label)].append(c.id)
         for lang, items in by_lang.items():
             nlp = self.nlp_fr if lang == "fr" else self.nlp_en
-            for (cid, _), doc in zip(items, nlp.pipe(t for _, t in items), strict=True):
+            texts = list(items)
+            for text, doc in zip(texts, nlp.pipe(texts, batch_size=512), strict=True):
                 toks = [t for t in self._tokens(doc, lang) if not t.linking]
                 if not toks or any(t.barrier for t in toks):
                     continue
-                self._insert(toks, cid)
+                for cid in items[text]:
+                    self._insert(toks, cid)
 
     def _insert(self, toks: list[_Tok], concept_id: str) -> None:
         nodes = [self._trie]

@@ -22,7 +22,7 @@ UNWIND $rows AS row
 MERGE (c:Concept {id: row.id})
 SET c.kind = row.kind, c.label_fr = row.label_fr, c.label_en = row.label_en,
     c.alt_fr = row.alt_fr, c.alt_en = row.alt_en, c.synonyms = row.synonyms,
-    c.esco = row.esco, c.euroscivoc = row.euroscivoc, c.naf = row.naf
+    c.esco = row.esco, c.euroscivoc = row.euroscivoc, c.naf = row.naf, c.source = row.source
 WITH c, row
 OPTIONAL MATCH (c)-[old:BROADER]->()
 DELETE old
@@ -97,6 +97,17 @@ CALL (row) {
 }
 MERGE (partner)-[r:PARTICIPATED_IN]->(p)
 SET r.coordinator = row.coordinator
+"""
+
+LINK_PROJECT_TOPICS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MATCH (p:Project {id: row.id})
+OPTIONAL MATCH (p)-[old:ABOUT]->()
+DELETE old
+WITH DISTINCT p, row
+UNWIND row.mentions AS m
+MERGE (c:Concept {id: m.concept_id})
+CREATE (p)-[:ABOUT {weight: m.weight, evidence: m.evidence}]->(c)
 """
 
 LINK_LAB_PARENTS_QUERY: LiteralString = """
@@ -222,8 +233,9 @@ CALL () { MATCH ()-[r:REQUIRES]->() RETURN count(r) AS requires }
 CALL () { MATCH ()-[r:PARTICIPATED_IN]->() RETURN count(r) AS participated_in }
 CALL () { MATCH ()-[r:COLLABORATED_WITH]->() RETURN count(r) AS collaborated_with }
 CALL () { MATCH ()-[r:PART_OF]->() RETURN count(r) AS part_of }
+CALL () { MATCH ()-[r:ABOUT]->() RETURN count(r) AS about }
 RETURN concepts, labs, companies, needs, projects, broader, has_capability, expresses,
-       requires, participated_in, collaborated_with, part_of
+       requires, participated_in, collaborated_with, part_of, about
 """
 
 WIPE_QUERY: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

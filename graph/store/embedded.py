@@ -11,7 +11,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS participation (
     partner_id TEXT NOT NULL, coordinator INTEGER NOT NULL,
     PRIMARY KEY (project_id, partner_kind, partner_id));
 CREATE INDEX IF NOT EXISTS participation_partner ON participation (partner_kind, partner_id);
+CREATE TABLE IF NOT EXISTS project_about (
+    project_id TEXT NOT NULL REFERENCES project(id), concept_id TEXT NOT NULL,
+    weight REAL NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY (project_id, concept_id));
 CREATE TABLE IF NOT EXISTS collaboration (
     lab_id TEXT NOT NULL REFERENCES lab(id), company_id TEXT NOT NULL REFERENCES company(id),
     projects INTEGER NOT NULL, years TEXT NOT NULL, PRIMARY KEY (lab_id, company_id));
@@ -74,6 +77,7 @@ _MIGRATIONS = (
     ("company", "category", "TEXT"),
     ("company", "region", "TEXT"),
     ("company", "siren", "TEXT"),
+    ("concept", "source", "TEXT NOT NULL DEFAULT 'passerelle'"),
 )
 
 
@@ -196,11 +200,11 @@ class EmbeddedGraphStore:
         rows = list(concepts)
         with self._write() as cur:
             cur.executemany(
-                "INSERT INTO concept (id, kind, label_fr, label_en, alt_fr, alt_en, esco, euroscivoc, naf)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET kind=excluded.kind,"
-                " label_fr=excluded.label_fr, label_en=excluded.label_en, alt_fr=excluded.alt_fr,"
-                " alt_en=excluded.alt_en, esco=excluded.esco, euroscivoc=excluded.euroscivoc,"
-                " naf=excluded.naf",
+                "INSERT INTO concept (id, kind, label_fr, label_en, alt_fr, alt_en, esco, euroscivoc,"
+                " naf, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                " kind=excluded.kind, label_fr=excluded.label_fr, label_en=excluded.label_en,"
+                " alt_fr=excluded.alt_fr, alt_en=excluded.alt_en, esco=excluded.esco,"
+                " euroscivoc=excluded.euroscivoc, naf=excluded.naf, source=excluded.source",
                 [
                     (
                         c.id,
@@ -212,6 +216,7 @@ class EmbeddedGraphStore:
                         c.esco,
                         c.euroscivoc,
                         c.naf,
+                        c.source,
                     )
                     for c in rows
                 ],
@@ -286,9 +291,12 @@ class EmbeddedGraphStore:
         )
 
     def upsert_projects(
-        self, projects: Iterable[Project], participations: Iterable[Participation] = ()
+        self,
+        projects: Iterable[Project],
+        participations: Iterable[Participation] = (),
+        topics: Mapping[str, Extraction] | None = None,
     ) -> None:
-        """Write projects and participations (whose partners must exist), in one transaction."""
+        """Write projects, participations (partners must exist) and ABOUT links, at once."""
         items, parts = list(projects), list(participations)
         with self._write() as cur:
             cur.executemany(
@@ -315,6 +323,8 @@ class EmbeddedGraphStore:
                 " DO UPDATE SET coordinator=excluded.coordinator",
                 [(p.project_id, p.partner_kind, p.partner_id, int(p.coordinator)) for p in parts],
             )
+            for project_id, ex in (topics or {}).items():
+                self._write_mentions(cur, "project_about", "project_id", project_id, ex.mentions)
 
     def link_lab_parents(self) -> None:
         """Nothing to do: PART_OF is read from each lab's ``parent_ids`` (kept for the interface)."""
@@ -377,6 +387,7 @@ class EmbeddedGraphStore:
                 esco=r["esco"],
                 euroscivoc=r["euroscivoc"],
                 naf=r["naf"],
+                source=r["source"],
             )
             for r in self._rows("SELECT * FROM concept ORDER BY id")
         ]
@@ -554,6 +565,7 @@ class EmbeddedGraphStore:
                 "REQUIRES": one("SELECT COUNT(*) FROM requires"),
                 "PARTICIPATED_IN": one("SELECT COUNT(*) FROM participation"),
                 "COLLABORATED_WITH": one("SELECT COUNT(*) FROM collaboration"),
+                "ABOUT": one("SELECT COUNT(*) FROM project_about"),
                 "PART_OF": one(
                     "SELECT COUNT(*) FROM lab AS child, json_each(child.parent_ids) AS p"
                     " JOIN lab AS parent ON parent.id = p.value"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
 
@@ -92,6 +92,21 @@ def _mentions(mentions: Iterable[ConceptMention]) -> list[dict[str, Any]]:
     ]
 
 
+def _join_terms(terms: Sequence[str]) -> str:
+    """Terms as one space-separated string: one value to send instead of hundreds.
+
+    Terms are single normalised tokens (the extractor splits on spaces, hyphens, dots and
+    slashes), so the join is lossless.
+    """
+    return " ".join(terms)
+
+
+def _split_terms(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(value.split())
+    return tuple(value or ())  # a list, as stores written before this change hold
+
+
 def _extraction(record: Any) -> Extraction:
     return Extraction(
         language=record["language"] or "fr",
@@ -102,7 +117,7 @@ def _extraction(record: Any) -> Extraction:
             for m in record["mentions"]
         ),
         keywords=tuple(record["keywords"] or ()),
-        terms=tuple(record["terms"] or ()),
+        terms=_split_terms(record["terms"]),
     )
 
 
@@ -189,6 +204,7 @@ class Neo4jGraphStore:
                 "esco": c.esco,
                 "euroscivoc": c.euroscivoc,
                 "naf": c.naf,
+                "source": c.source,
                 "broader": list(c.broader),
             }
             for c in concepts
@@ -213,7 +229,7 @@ class Neo4jGraphStore:
                 "description": lab.description,
                 "language": ex.language,
                 "keywords": list(ex.keywords),
-                "terms": list(ex.terms),
+                "terms": _join_terms(ex.terms),
                 "mentions": _mentions(ex.mentions),
                 "postcode": lab.postcode,
                 "institutions": list(lab.institutions),
@@ -225,8 +241,11 @@ class Neo4jGraphStore:
 
         def work(tx: ManagedTransaction) -> None:
             for batch in _batches(rows):
-                tx.run(cypher.UPSERT_LABS_QUERY, rows=batch).consume()
-                tx.run(cypher.LINK_CAPABILITIES_QUERY, rows=batch).consume()
+                # each statement gets only what it uses: packing the rows is a real cost
+                props = [{k: v for k, v in row.items() if k != "mentions"} for row in batch]
+                links = [{"id": row["id"], "mentions": row["mentions"]} for row in batch]
+                tx.run(cypher.UPSERT_LABS_QUERY, rows=props).consume()
+                tx.run(cypher.LINK_CAPABILITIES_QUERY, rows=links).consume()
 
         self._write(work)
 
@@ -260,9 +279,15 @@ class Neo4jGraphStore:
         self._write(work)
 
     def upsert_projects(
-        self, projects: Iterable[Project], participations: Iterable[Participation] = ()
+        self,
+        projects: Iterable[Project],
+        participations: Iterable[Participation] = (),
+        topics: Mapping[str, Extraction] | None = None,
     ) -> None:
-        """Write projects and participations (whose partners must exist), in one transaction."""
+        """Write projects, participations (partners must exist) and ABOUT links, at once."""
+        about = [
+            {"id": pid, "mentions": _mentions(ex.mentions)} for pid, ex in (topics or {}).items()
+        ]
         rows: list[dict[str, Any]] = [
             {
                 "id": p.id,
@@ -297,6 +322,8 @@ class Neo4jGraphStore:
                 tx.run(cypher.UPSERT_PROJECTS_QUERY, rows=batch).consume()
             for part_batch in _batches(parts):
                 tx.run(cypher.LINK_PARTICIPATIONS_QUERY, rows=part_batch).consume()
+            for about_batch in _batches(about):
+                tx.run(cypher.LINK_PROJECT_TOPICS_QUERY, rows=about_batch).consume()
 
         self._write(work)
 
@@ -349,7 +376,7 @@ class Neo4jGraphStore:
                 illustrative=need.illustrative,
                 language=extraction.language,
                 keywords=list(extraction.keywords),
-                terms=list(extraction.terms),
+                terms=_join_terms(extraction.terms),
                 mentions=_mentions(extraction.mentions),
             ).consume()
             return not existed
@@ -371,6 +398,7 @@ class Neo4jGraphStore:
                 esco=r["c"].get("esco"),
                 euroscivoc=r["c"].get("euroscivoc"),
                 naf=r["c"].get("naf"),
+                source=r["c"].get("source") or "passerelle",
             )
             for r in self._read(cypher.CONCEPTS_QUERY)
         ]
@@ -522,6 +550,7 @@ class Neo4jGraphStore:
             "REQUIRES": r["requires"],
             "PARTICIPATED_IN": r["participated_in"],
             "COLLABORATED_WITH": r["collaborated_with"],
+            "ABOUT": r["about"],
             "PART_OF": r["part_of"],
         }
         return {"nodes": nodes, "relationships": rels}

@@ -121,6 +121,7 @@ def test_round_trip(store: GraphStore) -> None:
             "REQUIRES": 1,
             "PARTICIPATED_IN": 0,
             "COLLABORATED_WITH": 0,
+            "ABOUT": 0,
             "PART_OF": 0,
         },
     }

@@ -82,6 +82,7 @@ def test_writing_twice_changes_nothing(store: EmbeddedGraphStore) -> None:
             "REQUIRES": 1,
             "PARTICIPATED_IN": 0,
             "COLLABORATED_WITH": 0,
+            "ABOUT": 0,
             "PART_OF": 0,
         },
     }
