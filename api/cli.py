@@ -99,6 +99,8 @@ def _breakdown(e: ExplanationPublic, width: int = 30, rows: int = 5) -> list[str
         parts.append(("autres concepts / other concepts", rest))
     if e.lexical_score > 0:
         parts.append(("mots communs / shared words", e.lexical_score))
+    if e.industry_score > 0:
+        parts.append(("travail avec l'industrie / industry", e.industry_score))
     return [
         f"    {label[:34]:<34} {'█' * max(1, round(value * width)):<{width}} +{value:.3f}"
         for label, value in parts

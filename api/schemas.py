@@ -116,6 +116,10 @@ class ExplanationPublic(BaseModel):
     summary_en: str
     concept_score: float
     lexical_score: float
+    industry_score: float = 0.0
+    """What the lab's industry track record adds (work with companies, with SMEs for an SME)."""
+    industry: float = 0.0
+    """The lab's industry track record, from 0 (none known) to 1 (the most in the graph)."""
     concepts: list[SharedConcept]
     terms: list[SharedTerm]
 
@@ -267,6 +271,8 @@ def explanation_public(p: Pairing) -> ExplanationPublic:
         summary_en=summary_en,
         concept_score=e.concept_score,
         lexical_score=e.lexical_score,
+        industry_score=e.industry_score,
+        industry=e.industry,
         concepts=[
             SharedConcept(
                 id=c.concept_id,

@@ -54,11 +54,17 @@ class MatchParams:
         Factor applied per BROADER link when a profile is expanded to broader concepts.
     max_depth : int
         How many BROADER links the expansion follows.
+    industry_share : float
+        Weight :math:`\\beta` of the industry track record: a relevant lab's score is
+        multiplied by :math:`1 - \\beta + \\beta t` where :math:`0 \\le t \\le 1` is how much
+        it has worked with industry (with SMEs, for an SME's need). It reorders relevant labs
+        and never lifts an irrelevant one. Ignored while no lab has any track record.
     """
 
     concept_share: float = 0.7
     broader_discount: float = 0.5
     max_depth: int = 2
+    industry_share: float = 0.15
 
 
 class ConceptContribution(NamedTuple):
@@ -89,12 +95,16 @@ class TermContribution(NamedTuple):
 
 
 class Explanation(NamedTuple):
-    """Why a lab and a need are paired: the parts of the score."""
+    """Why a lab and a need are paired: the parts of the score, which add up to it."""
 
     concept_score: float
     lexical_score: float
     concepts: tuple[ConceptContribution, ...]
     terms: tuple[TermContribution, ...]
+    industry_score: float = 0.0
+    """What the lab's industry track record adds."""
+    industry: float = 0.0
+    """The lab's track record strength t, in [0, 1]."""
 
 
 class Pairing(NamedTuple):
@@ -127,18 +137,26 @@ class _Plan:
     lexical_raw: npt.NDArray[np.float64]  # per lab, raw BM25
     # sum over the need's terms of the best BM25 weight a lab reaches on each
     lexical_norm: float
+    lexical_share: float
+    industry: npt.NDArray[np.float64]  # per lab, t in [0, 1]
+    industry_share: float  # beta, 0 when no lab has a track record
+
+    @property
+    def relevance(self) -> npt.NDArray[np.float64]:
+        return self.concept_part + self.lexical_part
 
     @property
     def total(self) -> npt.NDArray[np.float64]:
-        return self.concept_part + self.lexical_part
+        beta = self.industry_share
+        if beta <= 0:
+            return self.relevance
+        return self.relevance * ((1 - beta) + beta * self.industry)
 
     @property
     def lexical_part(self) -> npt.NDArray[np.float64]:
         if self.lexical_norm <= 0:
             return np.zeros_like(self.lexical_raw)
         return self.lexical_raw * (self.lexical_share / self.lexical_norm)
-
-    lexical_share: float = 0.0
 
 
 class MatchIndex:
@@ -175,6 +193,8 @@ class MatchIndex:
         lab_profiles: Mapping[str, Extraction],
         params: MatchParams | None = None,
         cache_size: int = 10_000,
+        industry: Mapping[str, float] | None = None,
+        industry_sme: Mapping[str, float] | None = None,
     ) -> None:
         self.params = params or MatchParams()
         self._cache_size = cache_size
@@ -212,7 +232,7 @@ class MatchIndex:
                 (sc["data"], sc["indices"], sc["indptr"]),
                 shape=(sc["num_docs"], len(sc["indptr"]) - 1),
             )
-        self._cache: dict[Extraction, npt.NDArray[np.float64]] = {}
+        self._cache: dict[tuple[Extraction, bool], npt.NDArray[np.float64]] = {}
         self._term_names = sorted(self._term_col, key=self._term_col.__getitem__)
         self._bm25_rows: sparse.csr_matrix = self._bm25_matrix.tocsr()
         # the best BM25 weight any lab reaches on each term: the lexical channel's yardstick
@@ -220,6 +240,15 @@ class MatchIndex:
             np.asarray(self._bm25_matrix.max(axis=0).toarray()).ravel() if n else np.zeros(0)
         )
         self._lab_term_cache: dict[int, dict[str, float]] = {}
+        # industry track record t per lab, in [0, 1]: with any company, with SMEs
+        self._industry = {
+            False: np.asarray(
+                [min(max((industry or {}).get(i, 0.0), 0.0), 1.0) for i in self.lab_ids]
+            ),
+            True: np.asarray(
+                [min(max((industry_sme or {}).get(i, 0.0), 0.0), 1.0) for i in self.lab_ids]
+            ),
+        }
 
     def _lab_terms(self, pos: int) -> dict[str, float]:
         """BM25 weight of each term of lab ``pos``."""
@@ -280,7 +309,7 @@ class MatchIndex:
         )
         return np.bincount(rows, weights=vals, minlength=n).astype(np.float64, copy=False)
 
-    def _plan(self, need: Extraction) -> _Plan:
+    def _plan(self, need: Extraction, sme: bool = False) -> _Plan:
         alpha = self.params.concept_share
         n = len(self.lab_ids)
         expanded = self.expand(need.mentions)
@@ -308,18 +337,20 @@ class MatchIndex:
             lexical_raw,
             top,
             1 - alpha,
+            self._industry[sme],
+            self.params.industry_share if self._industry[sme].any() else 0.0,
         )
 
-    def scores(self, need: Extraction) -> npt.NDArray[np.float64]:
-        """Score of every lab (in ``lab_ids`` order) for ``need``."""
-        cached = self._cache.get(need)
+    def scores(self, need: Extraction, sme: bool = False) -> npt.NDArray[np.float64]:
+        """Score of every lab (in ``lab_ids`` order) for ``need`` (of an SME when ``sme``)."""
+        cached = self._cache.get((need, sme))
         if cached is not None:
             return cached
-        total = self._plan(need).total
+        total = self._plan(need, sme).total
         if self._cache_size > 0:
             if len(self._cache) >= self._cache_size:
                 self._cache.clear()
-            self._cache[need] = total
+            self._cache[(need, sme)] = total
         return total
 
     @staticmethod
@@ -332,9 +363,12 @@ class MatchIndex:
         order = np.lexsort((positive, -total[positive]))
         return [int(i) for i in positive[order][:limit]]
 
-    def rank_labs(self, need: Extraction, limit: int = 10) -> list[Pairing]:
-        """The ``limit`` best labs for ``need``, best first, ties broken by lab id."""
-        plan = self._plan(need)
+    def rank_labs(self, need: Extraction, limit: int = 10, sme: bool = False) -> list[Pairing]:
+        """The ``limit`` best labs for ``need``, best first, ties broken by lab id.
+
+        ``sme``: the need is an SME's, so the track record counts work with SMEs.
+        """
+        plan = self._plan(need, sme)
         total = plan.total
         picked = self._top(total, limit)
         return self._explain(plan, picked, total)
@@ -369,13 +403,18 @@ class MatchIndex:
         # per-concept constants, computed once for every lab explained
         shared: dict[str, tuple[float, float, _Expanded, tuple[str, str]]] = {}
         if plan.z > 0:
-            coefs = (plan.query * (alpha / plan.z)).tolist()
+            coefs = (plan.query * (alpha / plan.z) * (1 - plan.industry_share)).tolist()
             idfs = self._idf[plan.concept_cols].tolist()
             for c, coef, idf in zip(plan.concept_ids, coefs, idfs, strict=True):
                 concept = self.concepts.get(c)
                 labels = (concept.label_fr, concept.label_en) if concept else (c, c)
                 shared[c] = (coef, idf, plan.expanded[c], labels)
         term_coef = (1 - alpha) / plan.lexical_norm if plan.lexical_norm > 0 else 0.0
+        # with a track record, each relevance part keeps (1 - beta) and the rest is the
+        # industry part: beta * relevance * t; the parts still add up to the score
+        beta = plan.industry_share
+        term_coef *= 1 - beta
+        relevance = plan.relevance
         need_terms = set(plan.terms) if term_coef > 0 else set()
         out = []
         for pos in rows:
@@ -415,6 +454,8 @@ class MatchIndex:
                         lexical_score=math.fsum(t.contribution for t in terms),
                         concepts=tuple(parts),
                         terms=tuple(terms),
+                        industry_score=beta * float(relevance[pos] * plan.industry[pos]),
+                        industry=float(plan.industry[pos]),
                     ),
                 )
             )

@@ -7,6 +7,7 @@ their interfaces only.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 import unicodedata
@@ -126,11 +127,40 @@ class PairingService:
                 # read once, not per request: the labs, their profiles and the vocabulary
                 labs = {lab.id: lab for lab in self.store.labs()}
                 self._profiles = self.store.lab_profiles()
-                self._index = MatchIndex(self.store.concepts(), self._profiles, self.params)
+                industry, industry_sme = self._industry_strengths()
+                self._index = MatchIndex(
+                    self.store.concepts(),
+                    self._profiles,
+                    self.params,
+                    industry=industry,
+                    industry_sme=industry_sme,
+                )
                 self._labs = labs
                 self._records = None
                 self._revision = revision
             return self._index
+
+    def _industry_strengths(self) -> tuple[dict[str, float], dict[str, float]]:
+        """Per lab, how much it worked with companies and with SMEs, each in [0, 1].
+
+        ``log(1 + n) / log(1 + max n)`` over labs, n the distinct partner companies (SMEs):
+        the first partners count most.
+        """
+        smes = {c.id for c in self.store.companies() if c.is_sme}
+        companies: dict[str, int] = {}
+        small: dict[str, int] = {}
+        for collab in self.store.collaborations():
+            companies[collab.lab_id] = companies.get(collab.lab_id, 0) + 1
+            if collab.company_id in smes:
+                small[collab.lab_id] = small.get(collab.lab_id, 0) + 1
+
+        def scaled(counts: dict[str, int]) -> dict[str, float]:
+            top = max(counts.values(), default=0)
+            if top == 0:
+                return {}
+            return {lab: math.log1p(n) / math.log1p(top) for lab, n in counts.items()}
+
+        return scaled(companies), scaled(small)
 
     # -- use cases --------------------------------------------------------------------------
     def analyse(self, text: str) -> Extraction:
@@ -143,8 +173,8 @@ class PairingService:
         extraction = self.analyse(text)
         return MatchResult(extraction, self._rank(extraction, limit))
 
-    def _rank(self, extraction: Extraction, limit: int) -> list[RankedLab]:
-        pairings = self.index.rank_labs(extraction, limit)
+    def _rank(self, extraction: Extraction, limit: int, sme: bool = False) -> list[RankedLab]:
+        pairings = self.index.rank_labs(extraction, limit, sme=sme)
         labs = self._labs
         return [
             RankedLab(rank=n, lab=labs[p.lab_id], pairing=p)
@@ -190,7 +220,8 @@ class PairingService:
         check_limit(limit)
         need = self.need(need_id)
         profile = self.store.need_profile(need_id) or Extraction(language="fr")
-        return need, self._rank(profile, limit)
+        company = self.store.company(need.company_id)
+        return need, self._rank(profile, limit, sme=company is not None and company.is_sme)
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""

@@ -64,6 +64,33 @@ def test_contributions_add_up_to_score() -> None:
         parts = [c.contribution for c in e.concepts] + [t.contribution for t in e.terms]
         assert math.fsum(parts) == pytest.approx(p.score, abs=1e-9)
         assert 0 < p.score <= 1
+        assert e.industry_score == 0  # no lab has a track record here
+
+
+def test_industry_track_record_reorders_relevant_labs_only() -> None:
+    labs = {
+        "ACADEMIC": profile(("welding", 1.0)),
+        "INDUSTRIAL": profile(("welding", 1.0)),
+        "UNRELATED": profile(("corrosion", 1.0)),
+    }
+    need = profile(("welding", 1.0))
+    plain = MatchIndex(VOCAB, labs)
+    # equal relevance: without a track record the tie breaks on the id
+    assert [p.lab_id for p in plain.rank_labs(need, 3)] == ["ACADEMIC", "INDUSTRIAL"]
+    index = MatchIndex(
+        VOCAB, labs, industry={"INDUSTRIAL": 1.0, "UNRELATED": 1.0}, industry_sme={"ACADEMIC": 0.5}
+    )
+    ranking = index.rank_labs(need, 3)
+    # an irrelevant lab is never lifted, however much it works with industry
+    assert [p.lab_id for p in ranking] == ["INDUSTRIAL", "ACADEMIC"]
+    for p in ranking:
+        e = p.explanation
+        parts = [c.contribution for c in e.concepts] + [t.contribution for t in e.terms]
+        assert math.fsum([*parts, e.industry_score]) == pytest.approx(p.score, abs=1e-9)
+    assert ranking[0].explanation.industry == 1.0 and ranking[0].explanation.industry_score > 0
+    assert ranking[1].explanation.industry_score == 0
+    # for an SME's need, the track record with SMEs is what counts
+    assert [p.lab_id for p in index.rank_labs(need, 3, sme=True)] == ["ACADEMIC", "INDUSTRIAL"]
 
 
 def test_broader_and_narrower_match_at_a_discount() -> None:
