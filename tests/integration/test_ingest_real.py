@@ -127,3 +127,60 @@ def test_a_bad_register_path_is_a_clear_cli_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "rnsr.csv" in done.stderr and "UTF-8" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.neo4j
+def test_every_register_gives_the_same_graph_in_both_stores(
+    tmp_path: Path, neo4j_store: GraphStore, extractor: SpacyExtractor
+) -> None:
+    from ingest.cordis import ingest_cordis
+    from ingest.extensions import ingest_esco, ingest_naf
+
+    data = shared_data()
+    sample = data / "cordis" / "horizon-europe-sample"
+    embedded = EmbeddedGraphStore(tmp_path)
+    try:
+        for store in (embedded, neo4j_store):
+            for _ in range(2):  # the second run must change nothing
+                ingest_naf(data / "naf" / "naf2008_liste_n5.csv", store)
+                ingest_esco(data / "esco-fr", store)
+                ingest_cordis(sample / "projects.csv", sample / "orgs.csv", store, extractor)
+        counts = embedded.counts()
+        assert counts == neo4j_store.counts()
+        assert counts["nodes"]["Project"] == 48 and counts["nodes"]["Concept"] > 14000
+        assert counts["relationships"]["ABOUT"] > 0
+        assert embedded.collaborations() == neo4j_store.collaborations()
+        assert embedded.concepts() == neo4j_store.concepts()
+    finally:
+        embedded.close()
+
+
+def test_the_cli_loads_a_register_and_counts_the_graph(tmp_path: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
+    env["PASSERELLE_HOME"] = str(tmp_path)
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "api.cli", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    naf = str(shared_data() / "naf" / "naf2008_liste_n5.csv")
+    first = json.loads(cli("ingest", "naf", naf, "--json"))
+    assert first["created"] == 732 and first["rejected"] == 0
+    again = json.loads(cli("ingest", "naf", naf, "--json"))
+    assert again["created"] == 0 and again["unchanged"] == 732
+    stats = json.loads(cli("stats", "--json"))
+    assert stats["nodes"]["Concept"] == 732
+    assert set(stats["relationships"]) >= {"PARTICIPATED_IN", "COLLABORATED_WITH", "PART_OF"}

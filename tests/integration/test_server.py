@@ -135,3 +135,14 @@ def test_cli_errors_are_clear(loaded: Path) -> None:
     assert "Erreur [text]" in out.stderr and "Traceback" not in out.stderr
     out = run_cli(loaded, "labs", "--store", "nosuchstore")
     assert out.returncode == 2 and "Stockage inconnu" in out.stderr
+
+
+def test_cli_labs_show(loaded: Path) -> None:
+    out = run_cli(loaded, "labs", "show", "200918462H")
+    assert out.returncode == 0, out.stderr
+    assert "IJL" in out.stdout and "Compétences / capabilities" in out.stdout
+    assert "0 entreprises / companies" in out.stdout  # the demo alone has no ANR projects
+    shown = json.loads(run_cli(loaded, "labs", "show", "200918462H", "--json").stdout)
+    assert shown["id"] == "200918462H" and shown["capabilities"]
+    missing = run_cli(loaded, "labs", "show", "000000000X")
+    assert missing.returncode == 2 and "Laboratoire inconnu" in missing.stderr
