@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run load-demo serve lint format test test-unit test-quality bench neo4j-start neo4j-stop neo4j-status clean
+.PHONY: help install run load-demo serve lint format test test-unit test-quality bench neo4j-start neo4j-stop neo4j-status eval clean
 
 ## help: list the targets
 help:
@@ -62,6 +62,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/match_latency.py
 	$(BIN)/python bench/neo4j_load.py
 	$(BIN)/python bench/ingest_throughput.py
+
+SHARED ?= ../shared/data
+## eval: pairing quality on real ANR collaborations (train <= 2019, test 2020) against baselines
+eval: $(STAMP)
+	$(BIN)/passerelle eval anr --partners $(SHARED)/anr/anr_partners_2010_2020.csv.gz \
+		--rnsr $(SHARED)/rnsr/rnsr_structures_actives.csv --train-until 2019 --test-years 2020
 
 ## neo4j-start: fetch Neo4j Community 5.26 from Maven Central (cached), start it on loopback, print its bolt:// URI
 neo4j-start: $(STAMP)

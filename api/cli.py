@@ -13,7 +13,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from api.schemas import ExplanationPublic
-from graph.errors import PasserelleError
+from graph.errors import InputError, PasserelleError
+from ingest.readers import RowError
 
 app = typer.Typer(
     help="Passerelle : rapprocher laboratoires et PME / pair labs and SMEs.",
@@ -350,6 +351,92 @@ def ingest_naf_cmd(path: PathArg, store: StoreOpt = None, as_json: JsonOpt = Fal
     finally:
         s.close()
     _report(report, as_json)
+
+
+eval_app = typer.Typer(help="Mesurer la qualité des appariements / measure pairing quality")
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("anr")
+@_friendly
+def eval_anr_cmd(
+    partners: Annotated[Path, typer.Option("--partners", help="anr_partners_*.csv.gz")],
+    train_until: Annotated[int, typer.Option("--train-until", help="dernière année apprise")],
+    test_years: Annotated[str, typer.Option("--test-years", help="années testées : 2020,2021")],
+    rnsr: Annotated[Path | None, typer.Option("--rnsr", help="registre RNSR (domaines)")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Appariements ANR réels : Passerelle contre des références / Passerelle vs baselines."""
+    from ingest import eval_anr
+    from ingest.anr import read_committees
+    from ingest.extract import SpacyExtractor
+    from ingest.rnsr import REQUIRED as RNSR_REQUIRED
+    from ingest.rnsr import parse_row
+    from ingest.vocabulary import load_vocabulary
+
+    try:
+        years = [int(y) for y in test_years.split(",") if y.strip()]
+    except ValueError:
+        raise InputError(
+            f"--test-years invalide : {test_years}",
+            f"invalid --test-years: {test_years}",
+            where="--test-years",
+        ) from None
+    if not years or min(years) <= train_until:
+        raise InputError(
+            "Les années testées doivent suivre --train-until.",
+            "Test years must come after --train-until.",
+            where="--test-years",
+        )
+    committees_path = partners.parent / "anr_committees_ces.csv"
+    committees = read_committees(committees_path) if committees_path.exists() else {}
+    domains: dict[str, str] = {}
+    if rnsr is not None:
+        from ingest.readers import read_rows
+
+        for line, row in read_rows(rnsr, delimiter=";", required=RNSR_REQUIRED):
+            if isinstance(row, dict):
+                lab = parse_row(row, rnsr.name, line)
+                if not isinstance(lab, RowError):
+                    domains[lab.id] = lab.domains
+    rows = eval_anr.read_partners(partners)
+    data = eval_anr.split(rows, train_until, years, committees)
+    vocabulary = load_vocabulary()
+    result = eval_anr.run(
+        data,
+        SpacyExtractor(vocabulary),
+        vocabulary,
+        domains,
+        progress=None if as_json else _progress,
+    )
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"{result['queries']} requêtes / queries, {result['candidates']} laboratoires candidats"
+    )
+    segments: Any = result["segments"]
+    for seg, label in (
+        ("all", "toutes / all"),
+        ("sme", "PME-TPE / SMEs"),
+        ("cold_start", "sans historique / cold start"),
+    ):
+        scores = segments[seg]
+        n = next(iter(scores.values()))["n"]
+        typer.echo(f"\n{label} (n={n})")
+        typer.echo(
+            f"  {'méthode / method':<20}{'recall@10':>10}{'mrr':>8}{'ndcg@10':>9}{'hit@10':>8}"
+        )
+        for method, m in scores.items():
+            bar = "█" * round(40 * m["recall@10"])
+            typer.echo(
+                f"  {method:<20}{m['recall@10']:>10.3f}{m['mrr']:>8.3f}{m['ndcg@10']:>9.3f}"
+                f"{m['hit@10']:>8.3f}  {bar}"
+            )
+    typer.echo(
+        f"\nPasserelle recall@10 / meilleure référence ({result['best_baseline']}) : "
+        f"{result['lift']:.2f}x"
+    )
 
 
 @app.command()

@@ -1,0 +1,315 @@
+"""Pairing quality on real lab–company collaborations (ANR): Passerelle against baselines.
+
+Training graph: only projects of calls up to ``train_until``. Test queries: each (project,
+company) of the test years where the project has at least one company and one public lab with
+an RNSR code. The query is what the company would bring — the topic (committee label), its name,
+category, city and region; the relevant labs are that project's partner labs with an RNSR code.
+Candidates: every lab with an RNSR code seen in training. Nothing of a test project enters the
+training graph (``split`` checks it).
+
+Methods, on the same candidates: popularity (projects with a company partner, then all
+projects); popularity in the company's region; popularity within the committee; BM25 of the topic text over lab profile texts; and ``passerelle``, the
+matcher the API uses (``graph.matching.MatchIndex`` with the industry track record), on lab
+profiles extracted from their training topics (and RNSR domains when given).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from graph.evaluation import Scores, evaluate
+from graph.matching import MatchIndex
+from graph.model import Concept
+from graph.ports import Extractor
+from ingest import anr
+from ingest.readers import RowError, read_rows
+from ingest.resolve import company_id
+
+K = 10
+SMES = frozenset({"PME", "TPE"})
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """One partner of one project, as the evaluation needs it."""
+
+    project_id: str
+    year: int
+    topic_code: str
+    kind: str  # "lab" (with an RNSR code), "company" or "other"
+    partner_id: str
+    category: str
+    name: str
+    city: str
+    region: str
+
+
+@dataclass
+class Query:
+    """A company's need for labs, from a test project."""
+
+    id: str
+    project_id: str
+    company_id: str
+    text: str
+    topic_code: str
+    category: str
+    city: str
+    region: str
+    relevant: set[str]
+    cold_start: bool = False
+
+
+@dataclass
+class Split:
+    """The training rows and the test queries."""
+
+    train: list[PartnerRow]
+    queries: list[Query]
+    candidates: list[str]
+    committees: dict[str, str] = field(default_factory=dict)
+
+
+def read_partners(path: Path) -> list[PartnerRow]:
+    """The partner rows usable for the evaluation (malformed rows are skipped)."""
+    out: list[PartnerRow] = []
+    for _line, row in read_rows(path, delimiter=",", required=anr.REQUIRED):
+        if isinstance(row, RowError):
+            continue
+        m = anr._PROJECT_ID.match(row[anr.COL_PROJECT].strip().upper())
+        name = " ".join(row[anr.COL_NAME].split())
+        if m is None or not name:
+            continue
+        rnsr = row[anr.COL_RNSR].strip().upper()
+        category = " ".join(row[anr.COL_CATEGORY].split())
+        if anr._RNSR_ID.match(rnsr):
+            kind, pid = "lab", rnsr
+        elif category in anr.COMPANY_CATEGORIES:
+            siren = rnsr if anr._SIREN.match(rnsr) else None
+            kind, pid = "company", company_id(name, siren)
+        else:
+            kind, pid = "other", name
+        out.append(
+            PartnerRow(
+                project_id=m.group(0),
+                year=2000 + int(m.group(1)),
+                topic_code=m.group(2),
+                kind=kind,
+                partner_id=pid,
+                category=category,
+                name=name,
+                city=" ".join(row[anr.COL_CITY].split()).title(),
+                region=" ".join(row.get(anr.COL_REGION, "").split()),
+            )
+        )
+    return out
+
+
+def split(
+    rows: Sequence[PartnerRow],
+    train_until: int,
+    test_years: Iterable[int],
+    committees: dict[str, str] | None = None,
+) -> Split:
+    """Training rows (calls up to ``train_until``) and test queries (calls of ``test_years``)."""
+    committees = committees or {}
+    years = set(test_years)
+    train = [r for r in rows if r.year <= train_until]
+    seen_companies = {r.partner_id for r in train if r.kind == "company"}
+    candidates = sorted({r.partner_id for r in train if r.kind == "lab"})
+    by_project: dict[str, list[PartnerRow]] = defaultdict(list)
+    for r in rows:
+        if r.year in years:
+            by_project[r.project_id].append(r)
+    queries: list[Query] = []
+    for pid, partners in sorted(by_project.items()):
+        labs = {r.partner_id for r in partners if r.kind == "lab"}
+        companies = {r.partner_id: r for r in partners if r.kind == "company"}
+        if not labs or not companies:
+            continue
+        for cid, c in sorted(companies.items()):
+            topic = committees.get(c.topic_code, c.topic_code)
+            queries.append(
+                Query(
+                    id=f"{pid}/{cid}",
+                    project_id=pid,
+                    company_id=cid,
+                    text=f"{topic}. {c.name}, {c.category}, {c.city}, {c.region}",
+                    topic_code=c.topic_code,
+                    category=c.category,
+                    city=c.city,
+                    region=c.region,
+                    relevant=labs,
+                    cold_start=cid not in seen_companies,
+                )
+            )
+    return Split(train=train, queries=queries, candidates=candidates, committees=committees)
+
+
+def _then(first: Counter[str], fallback: list[str], k: int = K) -> list[str]:
+    """Labs by ``first`` (positive counts only), then the fallback order."""
+    head = [lab for lab, n in sorted(first.items(), key=lambda kv: (-kv[1], kv[0])) if n > 0]
+    seen = set(head)
+    return (head + [lab for lab in fallback if lab not in seen])[: max(k, len(head))]
+
+
+class Methods:
+    """Every method, fitted on the training rows once."""
+
+    def __init__(
+        self,
+        data: Split,
+        extractor: Extractor,
+        vocabulary: Sequence[Concept],
+        domains: dict[str, str] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> None:
+        self.data = data
+        labs = [r for r in data.train if r.kind == "lab"]
+        projects_of: dict[str, set[str]] = defaultdict(set)
+        for r in labs:
+            projects_of[r.partner_id].add(r.project_id)
+        with_company = {r.project_id for r in data.train if r.kind == "company"}
+        # popularity: how often a lab worked with companies (its projects with a company
+        # partner), then how many projects it had at all
+        self.popularity: Counter[str] = Counter(
+            {lab: len(p & with_company) for lab, p in projects_of.items()}
+        )
+        overall = {lab: len(p) for lab, p in projects_of.items()}
+        self.by_popularity = sorted(
+            data.candidates,
+            key=lambda lab: (-self.popularity.get(lab, 0), -overall.get(lab, 0), lab),
+        )
+        region_projects: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        topic_projects: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        topics_of: dict[str, list[str]] = defaultdict(list)
+        for r in labs:
+            region_projects[r.region][r.partner_id].add(r.project_id)
+            topic_projects[r.topic_code][r.partner_id].add(r.project_id)
+            topics_of[r.partner_id].append(data.committees.get(r.topic_code, r.topic_code))
+        self.region = {
+            reg: Counter({lab: len(p) for lab, p in d.items()})
+            for reg, d in region_projects.items()
+        }
+        self.topic = {
+            t: Counter({lab: len(p) for lab, p in d.items()}) for t, d in topic_projects.items()
+        }
+        # lab profile texts: the topics of their training projects, and their RNSR domains
+        self.profile_texts = {
+            lab: ". ".join([*topics_of[lab], (domains or {}).get(lab, "")]).strip(". ") or lab
+            for lab in data.candidates
+        }
+        texts = [self.profile_texts[lab] for lab in data.candidates]
+        extractions = extractor.extract_many(texts)
+        if progress:
+            progress("profils", len(texts), len(texts))
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([list(e.terms) or ["\u2205"] for e in extractions], show_progress=False)
+        self.extractor = extractor
+        # the industry track record of each lab in training, as the API's matcher uses it
+        company_rows = [r for r in data.train if r.kind == "company"]
+        companies_of_project: dict[str, set[tuple[str, bool]]] = defaultdict(set)
+        for r in company_rows:
+            companies_of_project[r.project_id].add((r.partner_id, r.category in SMES))
+        partners: dict[str, set[str]] = defaultdict(set)
+        sme_partners: dict[str, set[str]] = defaultdict(set)
+        for r in labs:
+            for cid, sme in companies_of_project.get(r.project_id, ()):
+                partners[r.partner_id].add(cid)
+                if sme:
+                    sme_partners[r.partner_id].add(cid)
+        self.index = MatchIndex(
+            vocabulary,
+            dict(zip(data.candidates, extractions, strict=True)),
+            industry=_scaled({lab: len(c) for lab, c in partners.items()}),
+            industry_sme=_scaled({lab: len(c) for lab, c in sme_partners.items()}),
+        )
+
+    # -- baselines ------------------------------------------------------------------------
+    def rank_popularity(self, q: Query) -> list[str]:
+        return self.by_popularity[:K]
+
+    def rank_region(self, q: Query) -> list[str]:
+        return _then(self.region.get(q.region, Counter()), self.by_popularity)[:K]
+
+    def rank_topic(self, q: Query) -> list[str]:
+        return _then(self.topic.get(q.topic_code, Counter()), self.by_popularity)[:K]
+
+    def rank_bm25(self, q: Query) -> list[str]:
+        topic = self.data.committees.get(q.topic_code, q.topic_code)
+        terms = list(self.extractor.extract(topic).terms)
+        scores = self.bm25.get_scores(terms) if terms else np.zeros(len(self.data.candidates))
+        order = np.lexsort((np.arange(len(scores)), -scores))[:K]
+        return [self.data.candidates[i] for i in order if scores[i] > 0] or self.by_popularity[:K]
+
+    # -- passerelle -----------------------------------------------------------------------
+    def rank_passerelle(self, q: Query) -> list[str]:
+        need = self.extractor.extract(q.text)
+        ranked = [p.lab_id for p in self.index.rank_labs(need, K, sme=q.category in SMES)]
+        seen = set(ranked)
+        return (ranked + [lab for lab in self.by_popularity if lab not in seen])[:K]
+
+    def all(self) -> dict[str, Callable[[Query], list[str]]]:
+        return {
+            "popularity": self.rank_popularity,
+            "popularity_region": self.rank_region,
+            "popularity_topic": self.rank_topic,
+            "bm25_topic": self.rank_bm25,
+            "passerelle": self.rank_passerelle,
+        }
+
+
+def _scaled(counts: dict[str, int]) -> dict[str, float]:
+    top = max(counts.values(), default=0)
+    return {lab: float(np.log1p(n) / np.log1p(top)) for lab, n in counts.items()} if top else {}
+
+
+def run(
+    data: Split,
+    extractor: Extractor,
+    vocabulary: Sequence[Concept],
+    domains: dict[str, str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, object]:
+    """Every method on every query; metrics overall, for SMEs and for cold-start companies."""
+    methods = Methods(data, extractor, vocabulary, domains, progress)
+    rankings: dict[str, dict[str, list[str]]] = {}
+    for name, rank in methods.all().items():
+        rankings[name] = {}
+        for n, q in enumerate(data.queries, start=1):
+            rankings[name][q.id] = rank(q)
+            if progress and (n % 200 == 0 or n == len(data.queries)):
+                progress(name[:9], n, len(data.queries))
+    relevant = {q.id: q.relevant for q in data.queries}
+    segments = {
+        "all": [q.id for q in data.queries],
+        "sme": [q.id for q in data.queries if q.category in SMES],
+        "cold_start": [q.id for q in data.queries if q.cold_start],
+    }
+    table: dict[str, dict[str, Scores]] = {
+        seg: {name: evaluate(r, relevant, ids, K) for name, r in rankings.items()}
+        for seg, ids in segments.items()
+    }
+    baselines = [m for m in rankings if m != "passerelle"]
+    best = max(baselines, key=lambda m: table["all"][m].recall)
+    lift = (
+        table["all"]["passerelle"].recall / table["all"][best].recall
+        if table["all"][best].recall > 0
+        else float("inf")
+    )
+    return {
+        "methods": {m: s.as_dict(K) for m, s in table["all"].items()},
+        "segments": {
+            seg: {m: s.as_dict(K) for m, s in scores.items()} for seg, scores in table.items()
+        },
+        "best_baseline": best,
+        "lift": lift,
+        "queries": len(data.queries),
+        "candidates": len(data.candidates),
+    }
