@@ -101,7 +101,8 @@ def _breakdown(e: ExplanationPublic, width: int = 30, rows: int = 5) -> list[str
     if e.lexical_score > 0:
         parts.append(("mots communs / shared words", e.lexical_score))
     if e.industry_score > 0:
-        parts.append(("travail avec l'industrie / industry", e.industry_score))
+        parts.append(("industrie / industry", e.industry_score))
+    parts.extend((c.label, c.contribution) for c in e.context)
     return [
         f"    {label[:34]:<34} {'█' * max(1, round(value * width)):<{width}} +{value:.3f}"
         for label, value in parts

@@ -109,6 +109,16 @@ class SharedTerm(BaseModel):
     contribution: float
 
 
+class ContextPart(BaseModel):
+    """A graph signal (history with the company, its partners' partners, place, topic record)."""
+
+    signal: str
+    label: str
+    label_en: str
+    value: float
+    contribution: float
+
+
 class ExplanationPublic(BaseModel):
     """Why this pairing: the parts add up to the score."""
 
@@ -120,6 +130,8 @@ class ExplanationPublic(BaseModel):
     """What the lab's industry track record adds (work with companies, with SMEs for an SME)."""
     industry: float = 0.0
     """The lab's industry track record, from 0 (none known) to 1 (the most in the graph)."""
+    context: list[ContextPart] = []
+    """What the graph around the need adds: the parts of the score beyond the text."""
     concepts: list[SharedConcept]
     terms: list[SharedTerm]
 
@@ -273,6 +285,16 @@ def explanation_public(p: Pairing) -> ExplanationPublic:
         lexical_score=e.lexical_score,
         industry_score=e.industry_score,
         industry=e.industry,
+        context=[
+            ContextPart(
+                signal=c.signal,
+                label=c.label_fr,
+                label_en=c.label_en,
+                value=c.value,
+                contribution=c.contribution,
+            )
+            for c in e.context
+        ],
         concepts=[
             SharedConcept(
                 id=c.concept_id,

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
+from graph.context import SIGNALS
 from graph.model import Concept, ConceptMention, Extraction
 from graph.projection import ancestors_within, concept_hierarchy
 
@@ -94,6 +95,17 @@ class TermContribution(NamedTuple):
     contribution: float
 
 
+class ContextContribution(NamedTuple):
+    """What one graph signal (the company's history, place...) adds to a pairing's score."""
+
+    signal: str
+    label_fr: str
+    label_en: str
+    value: float
+    """The signal's value for this lab, in [0, 1]."""
+    contribution: float
+
+
 class Explanation(NamedTuple):
     """Why a lab and a need are paired: the parts of the score, which add up to it."""
 
@@ -105,6 +117,8 @@ class Explanation(NamedTuple):
     """What the lab's industry track record adds."""
     industry: float = 0.0
     """The lab's track record strength t, in [0, 1]."""
+    context: tuple[ContextContribution, ...] = ()
+    """What the graph around the need adds (see ``graph.context``)."""
 
 
 class Pairing(NamedTuple):
@@ -363,15 +377,31 @@ class MatchIndex:
         order = np.lexsort((positive, -total[positive]))
         return [int(i) for i in positive[order][:limit]]
 
-    def rank_labs(self, need: Extraction, limit: int = 10, sme: bool = False) -> list[Pairing]:
+    def rank_labs(
+        self,
+        need: Extraction,
+        limit: int = 10,
+        sme: bool = False,
+        context: Mapping[str, npt.NDArray[np.float64]] | None = None,
+        weights: Mapping[str, float] | None = None,
+    ) -> list[Pairing]:
         """The ``limit`` best labs for ``need``, best first, ties broken by lab id.
 
         ``sme``: the need is an SME's, so the track record counts work with SMEs.
+        ``context``: graph signals per lab (``graph.context``), each in [0, 1], added with
+        ``weights``; the sum is then divided by ``1 + sum(weights)`` so the score stays in [0, 1].
         """
         plan = self._plan(need, sme)
         total = plan.total
+        parts: dict[str, npt.NDArray[np.float64]] = {}
+        scale = 1.0
+        if context and weights:
+            used = {k: w for k, w in weights.items() if w > 0 and k in context}
+            scale = 1.0 / (1.0 + sum(used.values()))
+            parts = {k: w * scale * context[k] for k, w in used.items()}
+            total = total * scale + sum(parts.values(), np.zeros_like(total))
         picked = self._top(total, limit)
-        return self._explain(plan, picked, total)
+        return self._explain(plan, picked, total, scale, parts, context or {})
 
     def score(self, need: Extraction, lab_id: str) -> float:
         """Score of one (need, lab) pair."""
@@ -395,7 +425,13 @@ class MatchIndex:
         return self._explain(plan, [self._lab_pos[lab_id]], plan.total)[0]
 
     def _explain(
-        self, plan: _Plan, rows: list[int], total: npt.NDArray[np.float64]
+        self,
+        plan: _Plan,
+        rows: list[int],
+        total: npt.NDArray[np.float64],
+        scale: float = 1.0,
+        context_parts: Mapping[str, npt.NDArray[np.float64]] | None = None,
+        context: Mapping[str, npt.NDArray[np.float64]] | None = None,
     ) -> list[Pairing]:
         if not rows:
             return []
@@ -403,7 +439,7 @@ class MatchIndex:
         # per-concept constants, computed once for every lab explained
         shared: dict[str, tuple[float, float, _Expanded, tuple[str, str]]] = {}
         if plan.z > 0:
-            coefs = (plan.query * (alpha / plan.z) * (1 - plan.industry_share)).tolist()
+            coefs = (plan.query * (alpha / plan.z) * (1 - plan.industry_share) * scale).tolist()
             idfs = self._idf[plan.concept_cols].tolist()
             for c, coef, idf in zip(plan.concept_ids, coefs, idfs, strict=True):
                 concept = self.concepts.get(c)
@@ -413,7 +449,7 @@ class MatchIndex:
         # with a track record, each relevance part keeps (1 - beta) and the rest is the
         # industry part: beta * relevance * t; the parts still add up to the score
         beta = plan.industry_share
-        term_coef *= 1 - beta
+        term_coef *= (1 - beta) * scale
         relevance = plan.relevance
         need_terms = set(plan.terms) if term_coef > 0 else set()
         out = []
@@ -454,8 +490,18 @@ class MatchIndex:
                         lexical_score=math.fsum(t.contribution for t in terms),
                         concepts=tuple(parts),
                         terms=tuple(terms),
-                        industry_score=beta * float(relevance[pos] * plan.industry[pos]),
+                        industry_score=beta * scale * float(relevance[pos] * plan.industry[pos]),
                         industry=float(plan.industry[pos]),
+                        context=tuple(
+                            ContextContribution(
+                                name,
+                                *SIGNALS.get(name, (name, name)),
+                                float((context or {})[name][pos]),
+                                float(part[pos]),
+                            )
+                            for name, part in sorted((context_parts or {}).items())
+                            if part[pos] > 0
+                        ),
                     ),
                 )
             )

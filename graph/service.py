@@ -13,7 +13,9 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
+from graph.context import ContextWeights, GraphContext
 from graph.errors import InputError, NotFoundError
+from graph.geo import region_of
 from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ports import Extractor, GraphStore
@@ -110,6 +112,8 @@ class PairingService:
         self._profiles: dict[str, Extraction] = {}
         self._revision: tuple[int, ...] | None = None
         self._records: TrackRecords | None = None
+        self._context: GraphContext | None = None
+        self.weights = ContextWeights()
         self._lock = threading.Lock()
 
     # -- index ------------------------------------------------------------------------------
@@ -137,6 +141,7 @@ class PairingService:
                 )
                 self._labs = labs
                 self._records = None
+                self._context = None
                 self._revision = revision
             return self._index
 
@@ -173,8 +178,54 @@ class PairingService:
         extraction = self.analyse(text)
         return MatchResult(extraction, self._rank(extraction, limit))
 
-    def _rank(self, extraction: Extraction, limit: int, sme: bool = False) -> list[RankedLab]:
-        pairings = self.index.rank_labs(extraction, limit, sme=sme)
+    def graph_context(self) -> GraphContext | None:
+        """The graph around needs (projects, partners, places), or None without projects."""
+        index = self.index
+        with self._lock:
+            if self._context is None:
+                projects = self.store.projects()
+                if not projects:
+                    return None
+                topics = sorted({(p.topic_code, p.topic or "") for p in projects if p.topic_code})
+                codes: dict[str, str] = {}
+                for code, label in topics:
+                    codes.setdefault(code, f"{label} {code}".strip())
+                profiles = self.extractor.extract_many(list(codes.values()))
+                self._context = GraphContext(
+                    index.lab_ids,
+                    projects,
+                    self.store.participations(),
+                    dict(zip(codes, profiles, strict=True)),
+                    {
+                        lab.id: region
+                        for lab in self._labs.values()
+                        if (region := region_of(lab.postcode))
+                    },
+                )
+            return self._context
+
+    def _rank(
+        self, extraction: Extraction, limit: int, company: Company | None = None
+    ) -> list[RankedLab]:
+        context = self.graph_context()
+        signals = weights = None
+        if context is not None:
+            signals = context.signals(
+                extraction, company.id if company else None, company.region if company else None
+            )
+            # without a known company, only the labs' record on the need's topics applies
+            weights = {
+                k: w
+                for k, w in self.weights.as_dict().items()
+                if company is not None or k == "topic_record"
+            }
+        pairings = self.index.rank_labs(
+            extraction,
+            limit,
+            sme=company is not None and company.is_sme,
+            context=signals,
+            weights=weights,
+        )
         labs = self._labs
         return [
             RankedLab(rank=n, lab=labs[p.lab_id], pairing=p)
@@ -220,8 +271,7 @@ class PairingService:
         check_limit(limit)
         need = self.need(need_id)
         profile = self.store.need_profile(need_id) or Extraction(language="fr")
-        company = self.store.company(need.company_id)
-        return need, self._rank(profile, limit, sme=company is not None and company.is_sme)
+        return need, self._rank(profile, limit, self.store.company(need.company_id))
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""

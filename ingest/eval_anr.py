@@ -22,10 +22,12 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import numpy.typing as npt
 
+from graph.context import ContextWeights, GraphContext
 from graph.evaluation import Scores, evaluate
 from graph.matching import MatchIndex
-from graph.model import Concept
+from graph.model import Concept, Extraction, Participation, Project
 from graph.ports import Extractor
 from ingest import anr
 from ingest.readers import RowError, read_rows
@@ -169,6 +171,7 @@ class Methods:
         vocabulary: Sequence[Concept],
         domains: dict[str, str] | None = None,
         progress: Callable[[str, int, int], None] | None = None,
+        weights: ContextWeights | None = None,
     ) -> None:
         self.data = data
         labs = [r for r in data.train if r.kind == "lab"]
@@ -230,6 +233,38 @@ class Methods:
             industry=_scaled({lab: len(c) for lab, c in partners.items()}),
             industry_sme=_scaled({lab: len(c) for lab, c in sme_partners.items()}),
         )
+        # the knowledge graph around a query, from training projects only
+        projects = {
+            r.project_id: Project(
+                id=r.project_id, source="anr", year=r.year, topic_code=r.topic_code
+            )
+            for r in data.train
+        }
+        participations = [
+            Participation(
+                project_id=r.project_id,
+                partner_kind="lab" if r.kind == "lab" else "company",
+                partner_id=r.partner_id,
+            )
+            for r in data.train
+            if r.kind in ("lab", "company")
+        ]
+        codes = sorted({p.topic_code for p in projects.values() if p.topic_code})
+        topic_texts = [f"{data.committees.get(c, '')} {c}".strip() for c in codes]
+        regions: dict[str, Counter[str]] = defaultdict(Counter)
+        for r in labs:
+            if r.region:
+                regions[r.partner_id][r.region] += 1
+        self.context = GraphContext(
+            data.candidates,
+            projects.values(),
+            participations,
+            dict(zip(codes, extractor.extract_many(topic_texts), strict=True)),
+            {lab: c.most_common(1)[0][0] for lab, c in regions.items()},
+        )
+        self.weights = (weights or ContextWeights()).as_dict()
+        # queries already analysed, by query id (used by scripts/fit_context_weights.py)
+        self.cache: dict[str, tuple[Extraction, dict[str, npt.NDArray[np.float64]]]] = {}
 
     # -- baselines ------------------------------------------------------------------------
     def rank_popularity(self, q: Query) -> list[str]:
@@ -251,7 +286,11 @@ class Methods:
     # -- passerelle -----------------------------------------------------------------------
     def rank_passerelle(self, q: Query) -> list[str]:
         need = self.extractor.extract(q.text)
-        ranked = [p.lab_id for p in self.index.rank_labs(need, K, sme=q.category in SMES)]
+        context = self.context.signals(need, q.company_id, q.region)
+        pairings = self.index.rank_labs(
+            need, K, sme=q.category in SMES, context=context, weights=self.weights
+        )
+        ranked = [p.lab_id for p in pairings]
         seen = set(ranked)
         return (ranked + [lab for lab in self.by_popularity if lab not in seen])[:K]
 

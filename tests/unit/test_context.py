@@ -1,0 +1,133 @@
+"""Graph signals: the company's history, its partners' partners, place and topic record."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from graph.context import ContextWeights, GraphContext
+from graph.matching import MatchIndex
+from graph.model import (
+    Company,
+    Concept,
+    ConceptMention,
+    Extraction,
+    Lab,
+    Need,
+    Participation,
+    Project,
+)
+from graph.service import PairingService
+from graph.store.embedded import EmbeddedGraphStore
+from ingest.extract import SpacyExtractor
+
+
+def ex(*concepts: str, terms: tuple[str, ...] = ()) -> Extraction:
+    return Extraction(
+        language="fr",
+        mentions=tuple(ConceptMention(concept_id=c, weight=1.0) for c in concepts),
+        terms=terms,
+    )
+
+
+VOCAB = [Concept(id="welding", kind="process", label_fr="soudage", label_en="welding")]
+LABS = ["L1", "L2", "L3", "L4"]
+PROJECTS = [
+    Project(id="P1", source="anr", year=2015, topic_code="CE08"),
+    Project(id="P2", source="anr", year=2016, topic_code="CE08"),
+    Project(id="P3", source="anr", year=2017, topic_code="CE10"),
+]
+PARTS = [
+    Participation(project_id="P1", partner_kind="lab", partner_id="L1"),
+    Participation(project_id="P1", partner_kind="company", partner_id="ACME"),
+    Participation(project_id="P1", partner_kind="lab", partner_id="L2"),
+    Participation(project_id="P2", partner_kind="lab", partner_id="L2"),
+    Participation(project_id="P3", partner_kind="lab", partner_id="L2"),
+    Participation(project_id="P3", partner_kind="lab", partner_id="L3"),
+]
+TOPICS = {
+    "CE08": ex(terms=("materiau", "metalliqu")),
+    "CE10": ex(terms=("usin", "futur")),
+}
+
+
+def context() -> GraphContext:
+    return GraphContext(LABS, PROJECTS, PARTS, TOPICS, {"L1": "Grand Est", "L4": "Grand Est"})
+
+
+def test_signals_by_hand() -> None:
+    s = context().signals(ex(terms=("materiau", "metalliqu")), "ACME", "Grand Est")
+    assert s["history"].tolist() == [1.0, 1.0, 0.0, 0.0]  # ACME worked with L1 and L2 (P1)
+    # partners of L1 and L2: L1<->L2 once (P1), L2<->L3 once (P3)
+    assert s["partners"][2] > 0 and s["partners"][3] == 0
+    assert s["proximity"].tolist() == [1.0, 0.0, 0.0, 1.0]
+    # CE08 is the need's topic: L2 has two projects there, L1 one, L3 none
+    record = s["topic_record"]
+    assert record[1] == 1.0 and 0 < record[0] < 1 and record[2] == 0.0
+    unknown = context().signals(ex(terms=("materiau",)), "NOBODY", None)
+    assert not unknown["history"].any() and not unknown["proximity"].any()
+
+
+def test_context_adds_up_and_lifts_the_company_partners() -> None:
+    index = MatchIndex(VOCAB, {lab: ex("welding") for lab in LABS})
+    need = ex("welding", terms=("materiau", "metalliqu"))
+    plain = [p.lab_id for p in index.rank_labs(need, 4)]
+    assert plain == LABS  # equal relevance: lab id order
+    weights = ContextWeights().as_dict()
+    ranked = index.rank_labs(
+        need, 4, context=context().signals(need, "ACME", "Grand Est"), weights=weights
+    )
+    assert [p.lab_id for p in ranked][:2] == ["L2", "L1"]
+    for p in ranked:
+        e = p.explanation
+        total = math.fsum(
+            [c.contribution for c in e.concepts]
+            + [t.contribution for t in e.terms]
+            + [c.contribution for c in e.context]
+            + [e.industry_score]
+        )
+        assert total == pytest.approx(p.score, abs=1e-9)
+        assert 0 < p.score <= 1
+    assert {c.signal for c in ranked[0].explanation.context} >= {"history", "topic_record"}
+
+
+def test_the_service_uses_the_graph_for_a_stored_need(
+    tmp_path: Path, extractor: SpacyExtractor, vocabulary: list[Concept]
+) -> None:
+    store = EmbeddedGraphStore(tmp_path)
+    store.upsert_concepts(vocabulary)
+    texts = {
+        "201119725X": "Soudage et assemblage des aciers, essais mécaniques.",
+        "200918462H": "Soudage, métallurgie physique des aciers, corrosion.",
+    }
+    labs = [Lab(id=i, name=i, description=t, postcode="57000") for i, t in texts.items()]
+    store.upsert_labs(zip(labs, extractor.extract_many(list(texts.values())), strict=True))
+    acme = Company(id="name:acme", name="Acme", category="PME", region="Grand Est")
+    store.upsert_companies([acme])
+    store.upsert_projects(
+        [Project(id="ANR-15-CE08-0001", source="anr", year=2015, topic_code="CE08")],
+        [
+            Participation(
+                project_id="ANR-15-CE08-0001", partner_kind="lab", partner_id="200918462H"
+            ),
+            Participation(
+                project_id="ANR-15-CE08-0001", partner_kind="company", partner_id="name:acme"
+            ),
+        ],
+    )
+    text = "Nos soudures d'acier fissurent : nous cherchons un partenaire en soudage."
+    store.upsert_need(
+        Need(id="n1", company_id="name:acme", title="Soudures", text=text), extractor.extract(text)
+    )
+    service = PairingService(store, extractor)
+    _, ranked = service.need_pairings("n1")
+    first = ranked[0]
+    assert first.lab.id == "200918462H"  # the lab Acme already worked with
+    signals = {c.signal for c in first.pairing.explanation.context}
+    assert {"history", "proximity"} <= signals
+    # a free-text match knows no company: only the topic record may apply
+    free = service.match_text(text).ranking
+    assert all(c.signal == "topic_record" for r in free for c in r.pairing.explanation.context)
+    store.close()
