@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run load-demo serve lint format test test-unit test-quality bench neo4j-start neo4j-stop neo4j-status eval clean
+.PHONY: help install run load-demo serve lint format test test-unit test-quality bench neo4j-start neo4j-stop neo4j-status eval quality-report clean
 
 ## help: list the targets
 help:
@@ -68,6 +68,10 @@ SHARED ?= ../shared/data
 eval: $(STAMP)
 	$(BIN)/passerelle eval anr --partners $(SHARED)/anr/anr_partners_2010_2020.csv.gz \
 		--rnsr $(SHARED)/rnsr/rnsr_structures_actives.csv --train-until 2019 --test-years 2020
+
+## quality-report: rewrite docs/quality.md and docs/quality.svg (eval on two splits, ablation)
+quality-report: $(STAMP)
+	$(BIN)/python scripts/quality_report.py $(SHARED)
 
 ## neo4j-start: fetch Neo4j Community 5.26 from Maven Central (cached), start it on loopback, print its bolt:// URI
 neo4j-start: $(STAMP)
