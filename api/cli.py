@@ -256,20 +256,28 @@ def _report(report: Any, as_json: bool) -> None:
 PathArg = Annotated[Path, typer.Argument(help="Fichier / file")]
 
 
+def _load(
+    store: str | None, as_json: bool, run: Callable[..., Any], extractor: bool = True
+) -> None:
+    """Open the store, run a loader ``run(store, extractor, progress)``, print its report."""
+    from api.factory import build_service, open_store
+
+    s = open_store(store)
+    try:
+        ex = build_service(s).extractor if extractor else None
+        report = run(s, ex, None if as_json else _progress)
+    finally:
+        s.close()
+    _report(report, as_json)
+
+
 @ingest_app.command("rnsr")
 @_friendly
 def ingest_rnsr_cmd(path: PathArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Toutes les unités de recherche du RNSR / every RNSR research unit."""
-    from api.factory import build_service, open_store
     from ingest.rnsr import ingest_rnsr
 
-    s = open_store(store)
-    try:
-        service = build_service(s)
-        report = ingest_rnsr(path, s, service.extractor, progress=None if as_json else _progress)
-    finally:
-        s.close()
-    _report(report, as_json)
+    _load(store, as_json, lambda s, ex, progress: ingest_rnsr(path, s, ex, progress))
 
 
 @ingest_app.command("anr")
@@ -283,18 +291,9 @@ def ingest_anr_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Projets ANR, partenaires, collaborations labo–entreprise / ANR projects and partners."""
-    from api.factory import build_service, open_store
     from ingest.anr import ingest_anr
 
-    s = open_store(store)
-    try:
-        service = build_service(s)
-        report = ingest_anr(
-            path, s, service.extractor, committees, progress=None if as_json else _progress
-        )
-    finally:
-        s.close()
-    _report(report, as_json)
+    _load(store, as_json, lambda s, ex, progress: ingest_anr(path, s, ex, committees, progress))
 
 
 @ingest_app.command("cordis")
@@ -306,18 +305,13 @@ def ingest_cordis_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Projets CORDIS (UE) et participants / CORDIS projects and participants."""
-    from api.factory import build_service, open_store
     from ingest.cordis import ingest_cordis
 
-    s = open_store(store)
-    try:
-        service = build_service(s)
-        report = ingest_cordis(
-            projects, organizations, s, service.extractor, progress=None if as_json else _progress
-        )
-    finally:
-        s.close()
-    _report(report, as_json)
+    _load(
+        store,
+        as_json,
+        lambda s, ex, progress: ingest_cordis(projects, organizations, s, ex, progress),
+    )
 
 
 @ingest_app.command("esco")
@@ -328,30 +322,18 @@ def ingest_esco_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Compétences ESCO (français) et leur hiérarchie / ESCO skills in French."""
-    from api.factory import open_store
     from ingest.extensions import ingest_esco
 
-    s = open_store(store)
-    try:
-        report = ingest_esco(path, s, progress=None if as_json else _progress)
-    finally:
-        s.close()
-    _report(report, as_json)
+    _load(store, as_json, lambda s, _ex, progress: ingest_esco(path, s, progress), False)
 
 
 @ingest_app.command("naf")
 @_friendly
 def ingest_naf_cmd(path: PathArg, store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Codes NAF rév. 2 et leurs libellés / NAF codes with French labels."""
-    from api.factory import open_store
     from ingest.extensions import ingest_naf
 
-    s = open_store(store)
-    try:
-        report = ingest_naf(path, s, progress=None if as_json else _progress)
-    finally:
-        s.close()
-    _report(report, as_json)
+    _load(store, as_json, lambda s, _ex, progress: ingest_naf(path, s, progress), False)
 
 
 eval_app = typer.Typer(help="Mesurer la qualité des appariements / measure pairing quality")

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.model import Company, Extraction, Lab, Participation, Project
+from graph.model import Company, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from graph.track_record import derive_collaborations
 from ingest.readers import Report, RowError, check_utf8, read_rows
@@ -156,20 +156,9 @@ class _AnrLoad:
 
     def flush(self, batch: _Batch) -> None:
         r = self.report
-        new_labs = list(batch.labs.values())
-        extractions: list[Extraction] = self.extractor.extract_many([lab.name for lab in new_labs])
-        if new_labs:
-            self.store.upsert_labs(zip(new_labs, extractions, strict=True))
-            self.labs.update(batch.labs)
-            r.created += len(new_labs)
-        if batch.companies:
-            for c in batch.companies.values():
-                if c.id in self.companies:
-                    r.updated += 1
-                else:
-                    r.created += 1
-            self.store.upsert_companies(batch.companies.values())
-            self.companies.update(batch.companies)
+        write_partners(
+            self.store, self.extractor, r, batch.labs, batch.companies, self.labs, self.companies
+        )
         projects = [p for p in batch.projects.values() if self.projects.get(p.id) != p]
         parts = [p for k, p in batch.participations.items() if self.participations.get(k) != p]
         for p in projects:
@@ -189,6 +178,34 @@ class _AnrLoad:
             self.participations.update(
                 {(p.project_id, p.partner_kind, p.partner_id): p for p in parts}
             )
+
+
+def write_partners(
+    store: GraphStore,
+    extractor: Extractor,
+    report: Report,
+    labs: dict[str, Lab],
+    companies: dict[str, Company],
+    known_labs: set[str],
+    known_companies: dict[str, Company],
+) -> None:
+    """Write a batch's new labs (their name as their profile) and new or changed companies,
+    counting them in ``report`` and remembering them in ``known_labs`` / ``known_companies``.
+    """
+    new_labs = list(labs.values())
+    if new_labs:
+        extractions = extractor.extract_many([lab.name for lab in new_labs])
+        store.upsert_labs(zip(new_labs, extractions, strict=True))
+        known_labs.update(labs)
+        report.created += len(new_labs)
+    if companies:
+        for c in companies.values():
+            if c.id in known_companies:
+                report.updated += 1
+            else:
+                report.created += 1
+        store.upsert_companies(companies.values())
+        known_companies.update(companies)
 
 
 def ingest_anr(

@@ -36,6 +36,7 @@ from typing import IO
 from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from graph.track_record import derive_collaborations
+from ingest.anr import write_partners
 from ingest.readers import Report, RowError, check_utf8, read_rows
 from ingest.resolve import Merges, company_id, lab_id
 
@@ -306,20 +307,9 @@ class _CordisLoad:
 
     def flush(self, batch: _Batch) -> None:
         r = self.report
-        new_labs = list(batch.labs.values())
-        if new_labs:
-            extractions = self.extractor.extract_many([lab.name for lab in new_labs])
-            self.store.upsert_labs(zip(new_labs, extractions, strict=True))
-            self.labs.update(batch.labs)
-            r.created += len(new_labs)
-        if batch.companies:
-            for c in batch.companies.values():
-                if c.id in self.companies:
-                    r.updated += 1
-                else:
-                    r.created += 1
-            self.store.upsert_companies(batch.companies.values())
-            self.companies.update(batch.companies)
+        write_partners(
+            self.store, self.extractor, r, batch.labs, batch.companies, self.labs, self.companies
+        )
         parts = [p for k, p in batch.participations.items() if self.participations.get(k) != p]
         if parts:
             # the projects were written first: only the links are written here
