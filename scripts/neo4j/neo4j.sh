@@ -14,6 +14,7 @@
 #   NEO4J_PASSWORD   if set (8+ characters), auth is on with user neo4j and this password;
 #                    otherwise auth is off (loopback only)
 #   NEO4J_JAVA       the java binary (default: java on PATH, which must be 17 or newer)
+#   NEO4J_HEAP       maximum heap (default 1g); NEO4J_PAGECACHE page cache (default 256m)
 #   PYTHON           python with the neo4j driver, to wait for Bolt (default .venv/bin/python)
 # See docs/neo4j.md for what this does and why.
 set -euo pipefail
@@ -69,9 +70,9 @@ server.bolt.advertised_address=127.0.0.1:$port
 server.http.enabled=false
 server.https.enabled=false
 dbms.security.auth_enabled=$auth
-server.memory.pagecache.size=256m
+server.memory.pagecache.size=${NEO4J_PAGECACHE:-256m}
 server.memory.heap.initial_size=512m
-server.memory.heap.max_size=1g
+server.memory.heap.max_size=${NEO4J_HEAP:-1g}
 dbms.usage_report.enabled=false
 server.directories.data=$RUN_DIR/data
 server.directories.logs=$RUN_DIR/logs
@@ -81,7 +82,7 @@ EOF
 }
 
 java_flags=(
-    -Xms512m -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError
+    -Xms512m "-Xmx${NEO4J_HEAP:-1g}" -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError
     --add-opens=java.base/java.nio=ALL-UNNAMED
     --add-opens=java.base/java.io=ALL-UNNAMED
     --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
