@@ -8,7 +8,7 @@ from pathlib import Path
 from graph.errors import InputError, StoreUnavailable
 from graph.ports import GraphStore
 from graph.service import PairingService
-from graph.store.embedded import EmbeddedGraphStore
+from graph.store.embedded import EmbeddedGraphStore, default_home
 
 STORES = ("embedded", "neo4j")
 
@@ -54,4 +54,5 @@ def build_service(store: GraphStore) -> PairingService:
         extensions = [c for c in store.concepts() if c.source != "passerelle"]
     except StoreUnavailable:
         extensions = []
-    return PairingService(store, SpacyExtractor(vocabulary + extensions))
+    cache = default_home() / "cache"
+    return PairingService(store, SpacyExtractor(vocabulary + extensions, cache_dir=cache))

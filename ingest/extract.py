@@ -8,10 +8,15 @@ hyphenation match without listing them. Noun phrases that no concept covers are 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, ORTH, POS
@@ -20,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from graph.errors import ExtractionError
 from graph.model import Concept, ConceptMention, Extraction
+from ingest import normalize
 from ingest.normalize import (
     LINKING_WORDS,
     STOPWORDS_EN,
@@ -104,9 +110,18 @@ class SpacyExtractor:
         The vocabulary to link to.
     model : str
         Name of the installed French spaCy pipeline.
+    cache_dir : Path, optional
+        Where the analysed vocabulary (the label trie) is kept between runs, keyed by the
+        vocabulary, the model and this code: a vocabulary with the 13,000 ESCO skills is then
+        read back in a moment instead of analysed again.
     """
 
-    def __init__(self, concepts: Sequence[Concept], model: str = FRENCH_MODEL) -> None:
+    def __init__(
+        self,
+        concepts: Sequence[Concept],
+        model: str = FRENCH_MODEL,
+        cache_dir: Path | None = None,
+    ) -> None:
         try:
             self.nlp_fr: Language = spacy.load(model, exclude=["parser", "ner"])
         except OSError as e:
@@ -118,7 +133,41 @@ class SpacyExtractor:
         self._analyses: dict[tuple[int, int, int, int, str], _Analysis] = {}
         self.concepts = {c.id: c for c in concepts}
         self._trie = _Node()
-        self._build(concepts)
+        self.trie_from_cache = False
+        cached = self._cache_path(concepts, cache_dir) if cache_dir else None
+        if cached is not None and cached.exists():
+            try:
+                with cached.open("rb") as f:
+                    trie = pickle.load(f)  # noqa: S301 (our own file, in the user's home)
+                if isinstance(trie, _Node):
+                    self._trie, self.trie_from_cache = trie, True
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+                pass  # a damaged cache is rebuilt
+        if not self.trie_from_cache:
+            self._build(concepts)
+            if cached is not None:
+                self._save(cached)
+
+    def _cache_path(self, concepts: Sequence[Concept], cache_dir: Path) -> Path:
+        digest = hashlib.sha256()
+        for source in (__file__, normalize.__file__):
+            digest.update(Path(source).read_bytes())
+        digest.update(f"{self.nlp_fr.meta.get('name')}-{self.nlp_fr.meta.get('version')}".encode())
+        for c in sorted(concepts, key=lambda c: c.id):
+            digest.update(
+                json.dumps([c.id, c.source, c.label_fr, c.alt_fr, c.label_en, c.alt_en]).encode()
+            )
+        return cache_dir / f"vocabulary-{digest.hexdigest()[:20]}.pickle"
+
+    def _save(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with tmp.open("wb") as f:
+                pickle.dump(self._trie, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(path)  # atomic: a reader never sees half a file
+        except OSError:
+            pass  # no cache: the next start analyses the vocabulary again
 
     # -- vocabulary ---------------------------------------------------------------------------
     def _build(self, concepts: Sequence[Concept]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph.errors import ExtractionError
@@ -119,3 +121,23 @@ def test_the_token_cache_changes_no_result(extractor: SpacyExtractor) -> None:
     # the same words seen after other texts and in a batch read the same
     assert fresh.extract_many(texts) == first
     assert SpacyExtractor(list(extractor.concepts.values())).extract(texts[1]) == first[1]
+
+
+def test_the_analysed_vocabulary_is_cached_between_runs(
+    extractor: SpacyExtractor, tmp_path: Path
+) -> None:
+    concepts = list(extractor.concepts.values())
+    first = SpacyExtractor(concepts, cache_dir=tmp_path)
+    assert not first.trie_from_cache and list(tmp_path.glob("vocabulary-*.pickle"))
+    second = SpacyExtractor(concepts, cache_dir=tmp_path)
+    assert second.trie_from_cache
+    text = "Nos soudures TIG sur inox rouillent ; we need a digital twin of the press line."
+    assert second.extract(text) == first.extract(text) == extractor.extract(text)
+    # another vocabulary is another cache entry, never a stale one
+    fewer = SpacyExtractor(concepts[:50], cache_dir=tmp_path)
+    assert not fewer.trie_from_cache
+    # a damaged cache file is rebuilt, not trusted
+    for path in tmp_path.glob("vocabulary-*.pickle"):
+        path.write_bytes(b"not a pickle")
+    again = SpacyExtractor(concepts, cache_dir=tmp_path)
+    assert not again.trie_from_cache and again.extract(text) == first.extract(text)
