@@ -14,7 +14,6 @@ import typer
 
 from api.schemas import ExplanationPublic
 from graph.errors import InputError, PasserelleError
-from ingest.readers import RowError
 
 app = typer.Typer(
     help="Passerelle : rapprocher laboratoires et PME / pair labs and SMEs.",
@@ -353,8 +352,7 @@ def eval_anr_cmd(
     from ingest import eval_anr
     from ingest.anr import read_committees
     from ingest.extract import SpacyExtractor
-    from ingest.rnsr import REQUIRED as RNSR_REQUIRED
-    from ingest.rnsr import parse_row
+    from ingest.rnsr import read_domains
     from ingest.vocabulary import load_vocabulary
 
     try:
@@ -373,15 +371,7 @@ def eval_anr_cmd(
         )
     committees_path = partners.parent / "anr_committees_ces.csv"
     committees = read_committees(committees_path) if committees_path.exists() else {}
-    domains: dict[str, str] = {}
-    if rnsr is not None:
-        from ingest.readers import read_rows
-
-        for line, row in read_rows(rnsr, delimiter=";", required=RNSR_REQUIRED):
-            if isinstance(row, dict):
-                lab = parse_row(row, rnsr.name, line)
-                if not isinstance(lab, RowError):
-                    domains[lab.id] = lab.domains
+    domains = read_domains(rnsr) if rnsr is not None else {}
     rows = eval_anr.read_partners(partners)
     data = eval_anr.split(rows, train_until, years, committees)
     vocabulary = load_vocabulary()

@@ -20,8 +20,8 @@ from pathlib import Path
 from graph.model import Company, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from graph.track_record import derive_collaborations
-from ingest.readers import Report, RowError, check_utf8, read_rows
-from ingest.resolve import Merges, company_id, lab_id
+from ingest.readers import Report, RowError, open_rows, read_rows
+from ingest.resolve import Merges, city_name, company_id, lab_id
 
 COL_PROJECT = "id"
 COL_ACRONYM = "Projet.Acronyme"
@@ -51,11 +51,6 @@ def read_committees(path: Path) -> dict[str, str]:
         if isinstance(row, dict) and row["code"]:
             out[row["code"].strip().upper()] = " ".join(row["libelle"].split())
     return out
-
-
-def _city(value: str) -> str | None:
-    text = " ".join(value.split())
-    return text.title() if text else None
 
 
 @dataclass
@@ -125,7 +120,7 @@ class _AnrLoad:
         if rnsr or category == PUBLIC_LAB:
             kind, pid = "lab", lab_id(name, rnsr)
             if pid not in self.labs and pid not in batch.labs:
-                batch.labs[pid] = Lab(id=pid, name=name, city=_city(row[COL_CITY]))
+                batch.labs[pid] = Lab(id=pid, name=name, city=city_name(row[COL_CITY]))
         elif category in COMPANY_CATEGORIES:
             kind, pid = "company", company_id(name, siren)
             self.merges.add(pid, name)
@@ -134,7 +129,7 @@ class _AnrLoad:
                 self.seen_companies[pid] = Company(
                     id=pid,
                     name=name,
-                    city=_city(row[COL_CITY]),
+                    city=city_name(row[COL_CITY]),
                     category=category,
                     size=category if category in {"PME", "TPE"} else "GE",
                     region=" ".join(row.get(COL_REGION, "").split()) or None,
@@ -208,6 +203,22 @@ def write_partners(
         known_companies.update(companies)
 
 
+def finish_partners(
+    store: GraphStore, report: Report, merges: Merges, progress: Progress | None = None
+) -> None:
+    """After a load of projects and partners: PART_OF links (units a register lacked may be
+    parents of units it has), lab–company collaborations derived again over every source in the
+    store, and the report's merges.
+    """
+    store.link_lab_parents()
+    if progress:
+        progress("collab.", 0, 1)
+    store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))
+    if progress:
+        progress("collab.", 1, 1)
+    report.merges = merges.merged()
+
+
 def ingest_anr(
     path: Path,
     store: GraphStore,
@@ -224,11 +235,12 @@ def ingest_anr(
         beside = path.parent / "anr_committees_ces.csv"
         committees_path = beside if beside.exists() else None
     committees = read_committees(committees_path) if committees_path else {}
-    total = max(check_utf8(path) - 1, 1)
+    lines, records = open_rows(path, delimiter=",", required=REQUIRED)
+    total = max(lines - 1, 1)
     load = _AnrLoad(store, extractor, committees, report)
     batch = _Batch()
     rows = 0
-    for line, row in read_rows(path, delimiter=",", required=REQUIRED):
+    for line, row in records:
         report.read += 1
         if isinstance(row, RowError):
             report.reject(row)
@@ -241,11 +253,5 @@ def ingest_anr(
             if progress:
                 progress("anr", min(report.read, total - 1), total)
     load.flush(batch)
-    store.link_lab_parents()  # units the register lacked may be parents of units it has
-    if progress:
-        progress("collab.", 0, 1)
-    store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))
-    if progress:
-        progress("collab.", 1, 1)
-    report.merges = load.merges.merged()
+    finish_partners(store, report, load.merges, progress)
     return report

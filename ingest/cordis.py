@@ -24,21 +24,16 @@ projects (``graph.track_record``), over every source in the store.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
-from graph.track_record import derive_collaborations
-from ingest.anr import write_partners
-from ingest.readers import Report, RowError, check_utf8, read_rows
-from ingest.resolve import Merges, company_id, lab_id
+from ingest.anr import finish_partners, write_partners
+from ingest.readers import Report, RowError, open_rows, read_rows
+from ingest.resolve import Merges, city_name, company_id, lab_id
 
 SOURCE = "cordis"
 ID_PREFIX = "cordis:"
@@ -80,24 +75,6 @@ _FRENCH_VAT = re.compile(r"^FR[0-9A-Z]{2}(\d{9})$")
 Progress = Callable[[str, int, int], None]
 
 
-def _open_text(path: Path) -> IO[str]:
-    if path.name.endswith(".gz"):
-        return gzip.open(path, "rt", encoding="utf-8-sig", newline="")
-    return path.open(encoding="utf-8-sig", newline="")
-
-
-def sniff(path: Path) -> tuple[str, int]:
-    """The file's delimiter (``,`` or ``|``, whichever splits the header more) and line count.
-
-    A missing file, one that is not UTF-8 or not gzip when named ``.gz`` raises InputError here.
-    """
-    lines = check_utf8(path)
-    with _open_text(path) as f:
-        header = f.readline()
-    delimiter = max(DELIMITERS, key=lambda d: len(next(csv.reader([header], delimiter=d), [])))
-    return delimiter, lines
-
-
 def french_siren(vat: str) -> str | None:
     """The SIREN inside a French VAT number, else None.
 
@@ -112,11 +89,6 @@ def french_siren(vat: str) -> str | None:
 
 def _clean(value: str) -> str:
     return " ".join(value.split())
-
-
-def _city(value: str) -> str | None:
-    text = _clean(value)
-    return text.title() if text else None
 
 
 def _year(*dates: str) -> int | None:
@@ -157,9 +129,8 @@ def parse_project(row: dict[str, str], file: str, line: int) -> Project | RowErr
 
 def read_projects(path: Path, report: Report) -> dict[str, Project]:
     """Every valid project of the file, by id; bad rows go to ``report``. Writes nothing."""
-    delimiter, _ = sniff(path)
     projects: dict[str, Project] = {}
-    for line, row in read_rows(path, delimiter=delimiter, required=PROJECT_REQUIRED):
+    for line, row in read_rows(path, delimiter=DELIMITERS, required=PROJECT_REQUIRED):
         report.read += 1
         if isinstance(row, RowError):
             report.reject(row)
@@ -275,7 +246,7 @@ class _CordisLoad:
         company = Company(
             id=cid,
             name=name,
-            city=_city(row[COL_CITY]),
+            city=city_name(row[COL_CITY]),
             # what CORDIS does not tell stays as another source wrote it
             naf=before.naf if before else None,
             size=SME_CATEGORY if sme else "GE",
@@ -301,7 +272,7 @@ class _CordisLoad:
                 id=lid,
                 name=name,
                 acronym=_clean(row.get(COL_SHORT, "")) or None,
-                city=_city(row[COL_CITY]),
+                city=city_name(row[COL_CITY]),
             )
         return lid
 
@@ -319,14 +290,6 @@ class _CordisLoad:
             )
 
 
-def _primed(
-    rows: Iterator[tuple[int, dict[str, str] | RowError]],
-) -> Iterator[tuple[int, dict[str, str] | RowError]]:
-    """Run ``read_rows``'s whole-file checks now (InputError here), and give every row back."""
-    first = next(rows, None)
-    return itertools.chain([first] if first is not None else [], rows)
-
-
 def ingest_cordis(
     projects_path: Path,
     organizations_path: Path,
@@ -340,8 +303,8 @@ def ingest_cordis(
     """
     report = Report(SOURCE)
     projects = read_projects(projects_path, report)
-    delimiter, org_lines = sniff(organizations_path)
-    org_rows = _primed(read_rows(organizations_path, delimiter=delimiter, required=ORG_REQUIRED))
+    # the organisations file is checked whole now, before anything is written
+    org_lines, org_rows = open_rows(organizations_path, delimiter=DELIMITERS, required=ORG_REQUIRED)
     n_projects = report.read
     total = max(n_projects + org_lines - 1, 1)
 
@@ -365,11 +328,5 @@ def ingest_cordis(
             batch = _Batch()
             advance(report.read)
     load.flush(batch)
-    store.link_lab_parents()
-    if progress:
-        progress("collab.", 0, 1)
-    store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))
-    if progress:
-        progress("collab.", 1, 1)
-    report.merges = load.merges.merged()
+    finish_partners(store, report, load.merges, progress)
     return report

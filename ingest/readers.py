@@ -126,35 +126,49 @@ def _text(path: Path) -> io.TextIOWrapper:
     return io.TextIOWrapper(_open_binary(path), encoding="utf-8-sig", newline="")
 
 
-def read_rows(
-    path: Path, *, delimiter: str, required: Sequence[str]
-) -> Iterator[tuple[int, dict[str, str] | RowError]]:
-    """Check the whole file, then yield ``(line, row)`` or ``(line, RowError)`` for each record.
+Rows = Iterator[tuple[int, dict[str, str] | RowError]]
 
-    Raises InputError before the first row when the file cannot be used at all.
+
+def open_rows(
+    path: Path, *, delimiter: str | Sequence[str], required: Sequence[str]
+) -> tuple[int, Rows]:
+    """Check the whole file now, then give its line count and its records, read lazily.
+
+    ``delimiter`` may list candidates: the one that splits the header into most fields is used.
+    Raises InputError here when the file cannot be used at all (missing, not UTF-8, not gzip
+    when named ``.gz``, wrong delimiter, a required column missing); the records come as
+    ``(line, row)`` or ``(line, RowError)``.
     """
-    check_utf8(path)
+    lines = check_utf8(path)
     with _text(path) as f:
         first = f.readline()
-        header = next(csv.reader([first], delimiter=delimiter), [])
-        header = [h.strip() for h in header]
-        if len(header) <= 1:
-            other = next((d for d in ",;\t|" if d != delimiter and d in first), None)
-            hint = f" (il semble séparé par « {other} »)" if other else ""
-            hint_en = f" (it seems separated by '{other}')" if other else ""
-            raise InputError(
-                f"{path.name} : séparateur attendu « {delimiter} » introuvable dans l'en-tête"
-                f"{hint}.",
-                f"{path.name}: expected delimiter '{delimiter}' not found in the header{hint_en}.",
-                where=f"{path}:1",
-            )
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise InputError(
-                f"{path.name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.",
-                f"{path.name}: required column(s) missing: {', '.join(missing)}.",
-                where=f"{path}:1",
-            )
+    candidates = [delimiter] if isinstance(delimiter, str) else list(delimiter)
+    chosen = max(candidates, key=lambda d: len(next(csv.reader([first], delimiter=d), [])))
+    header = [h.strip() for h in next(csv.reader([first], delimiter=chosen), [])]
+    if len(header) <= 1:
+        other = next((d for d in ",;\t|" if d not in candidates and d in first), None)
+        hint = f" (il semble séparé par « {other} »)" if other else ""
+        hint_en = f" (it seems separated by '{other}')" if other else ""
+        expected = " ".join(f"« {d} »" for d in candidates)
+        raise InputError(
+            f"{path.name} : séparateur attendu {expected} introuvable dans l'en-tête{hint}.",
+            f"{path.name}: expected delimiter {' '.join(repr(d) for d in candidates)} not found "
+            f"in the header{hint_en}.",
+            where=f"{path}:1",
+        )
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InputError(
+            f"{path.name} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}.",
+            f"{path.name}: required column(s) missing: {', '.join(missing)}.",
+            where=f"{path}:1",
+        )
+    return lines, _records(path, header, chosen)
+
+
+def _records(path: Path, header: list[str], delimiter: str) -> Rows:
+    with _text(path) as f:
+        f.readline()
         reader = csv.reader(f, delimiter=delimiter)
         line = 2
         while True:
@@ -181,3 +195,9 @@ def read_rows(
                 )
                 continue
             yield start, dict(zip(header, (v.strip() for v in values), strict=True))
+
+
+def read_rows(path: Path, *, delimiter: str | Sequence[str], required: Sequence[str]) -> Rows:
+    """``open_rows``'s records, its checks made when the first record is asked for."""
+    _, rows = open_rows(path, delimiter=delimiter, required=required)
+    yield from rows

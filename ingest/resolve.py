@@ -49,6 +49,16 @@ def name_key(name: str) -> str:
     return " ".join(kept or words)
 
 
+def city_name(value: str) -> str | None:
+    """A city as registers write it, in title case with single spaces; None when empty.
+
+    >>> city_name("  VANDOEUVRE-LES-NANCY "), city_name("")
+    ('Vandoeuvre-Les-Nancy', None)
+    """
+    text = " ".join(value.split())
+    return text.title() if text else None
+
+
 def company_id(name: str, siren: str | None = None) -> str:
     """``siren:<9 digits>`` when the SIREN is valid, else ``name:<normalised name>``.
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from graph.model import Extraction, Lab
 from graph.ports import Extractor, GraphStore
-from ingest.readers import Report, RowError, check_utf8, read_rows
+from ingest.readers import Report, RowError, Rows, open_rows, read_rows
 
 REQUIRED = ("numero_national_de_structure", "libelle", "commune")
 BATCH = 500
@@ -68,10 +68,21 @@ def parse_row(row: dict[str, str], file: str, line: int) -> Lab | RowError:
     )
 
 
-def _batches(path: Path, report: Report) -> Iterator[list[Lab]]:
+def read_domains(path: Path) -> dict[str, str]:
+    """Each valid unit's scientific domains and ERC panels, by RNSR id (bad rows skipped)."""
+    domains: dict[str, str] = {}
+    for line, row in read_rows(path, delimiter=";", required=REQUIRED):
+        if isinstance(row, dict):
+            lab = parse_row(row, path.name, line)
+            if not isinstance(lab, RowError):
+                domains[lab.id] = lab.domains
+    return domains
+
+
+def _batches(path: Path, rows: Rows, report: Report) -> Iterator[list[Lab]]:
     batch: list[Lab] = []
     seen: set[str] = set()
-    for line, item in read_rows(path, delimiter=";", required=REQUIRED):
+    for line, item in rows:
         report.read += 1
         if isinstance(item, RowError):
             report.reject(item)
@@ -102,10 +113,11 @@ def ingest_rnsr(
 ) -> Report:
     """Load the register into ``store``; a second run changes nothing."""
     report = Report("rnsr")
-    total = max(check_utf8(path) - 1, 1)  # lines after the header: the progress bar's end
+    lines, rows = open_rows(path, delimiter=";", required=REQUIRED)
+    total = max(lines - 1, 1)  # lines after the header: the progress bar's end
     existing = {lab.id: lab for lab in store.labs()}
     profiles = store.lab_profiles()
-    for batch in _batches(path, report):
+    for batch in _batches(path, rows, report):
         merged = []
         for lab in batch:
             old = existing.get(lab.id)

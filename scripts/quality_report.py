@@ -18,21 +18,10 @@ from graph.evaluation import evaluate
 from ingest import eval_anr
 from ingest.anr import read_committees
 from ingest.extract import SpacyExtractor
-from ingest.readers import RowError, read_rows
-from ingest.rnsr import REQUIRED, parse_row
+from ingest.rnsr import read_domains
 from ingest.vocabulary import load_vocabulary
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-
-
-def domains_of(rnsr: Path) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for line, row in read_rows(rnsr, delimiter=";", required=REQUIRED):
-        if isinstance(row, dict):
-            lab = parse_row(row, rnsr.name, line)
-            if not isinstance(lab, RowError):
-                out[lab.id] = lab.domains
-    return out
 
 
 def svg_bars(rows: list[tuple[str, float]], title: str) -> str:
@@ -62,7 +51,7 @@ def main() -> int:
     args = parser.parse_args()
     partners = args.shared / "anr" / "anr_partners_2010_2020.csv.gz"
     committees = read_committees(partners.parent / "anr_committees_ces.csv")
-    domains = domains_of(args.shared / "rnsr" / "rnsr_structures_actives.csv")
+    domains = read_domains(args.shared / "rnsr" / "rnsr_structures_actives.csv")
     vocabulary = load_vocabulary()
     extractor = SpacyExtractor(vocabulary)
     rows = eval_anr.read_partners(partners)
