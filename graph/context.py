@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.model import Extraction, Participation, Project
+from graph.ports import Extractor
 
 SIGNALS: dict[str, tuple[str, str]] = {
     "topic_record": ("projets sur ces thèmes", "projects on these topics"),
@@ -112,6 +113,26 @@ class GraphContext:
         if corpus:
             self._bm25 = bm25s.BM25()
             self._bm25.index(corpus, show_progress=False)
+
+    @classmethod
+    def from_projects(
+        cls,
+        lab_ids: Sequence[str],
+        projects: Sequence[Project],
+        participations: Iterable[Participation],
+        extractor: Extractor,
+        lab_regions: Mapping[str, str] | None = None,
+    ) -> GraphContext:
+        """The context, each topic found by its label and code (``"Matériaux … CE08"``)."""
+        texts: dict[str, str] = {}
+        for code, label in sorted(
+            {(p.topic_code, p.topic or "") for p in projects if p.topic_code}
+        ):
+            texts.setdefault(code, f"{label} {code}".strip())
+        profiles = extractor.extract_many(list(texts.values()))
+        return cls(
+            lab_ids, projects, participations, dict(zip(texts, profiles, strict=True)), lab_regions
+        )
 
     def topics_of(self, need: Extraction, share: float = 0.8) -> dict[str, float]:
         """The topics a need is about: those within ``share`` of the best BM25 match, weighted."""

@@ -7,7 +7,6 @@ their interfaces only.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import threading
 import unicodedata
@@ -17,9 +16,9 @@ from graph.context import ContextWeights, GraphContext
 from graph.errors import InputError, NotFoundError
 from graph.geo import region_of
 from graph.matching import MatchIndex, MatchParams, Pairing
-from graph.model import Company, Concept, Extraction, Lab, Need
+from graph.model import Company, Concept, Extraction, Lab, Need, Participation, Project
 from graph.ports import Extractor, GraphStore
-from graph.track_record import TrackRecord, TrackRecords
+from graph.track_record import TrackRecord, TrackRecords, industry_strengths
 
 MAX_TEXT_CHARS = 20_000
 """Longest need or description accepted, in characters (about eight pages)."""
@@ -113,6 +112,7 @@ class PairingService:
         self._revision: tuple[int, ...] | None = None
         self._records: TrackRecords | None = None
         self._context: GraphContext | None = None
+        self._graph: tuple[list[Project], list[Participation]] | None = None
         self.weights = ContextWeights()
         self._lock = threading.Lock()
 
@@ -142,30 +142,13 @@ class PairingService:
                 self._labs = labs
                 self._records = None
                 self._context = None
+                self._graph = None
                 self._revision = revision
             return self._index
 
     def _industry_strengths(self) -> tuple[dict[str, float], dict[str, float]]:
-        """Per lab, how much it worked with companies and with SMEs, each in [0, 1].
-
-        ``log(1 + n) / log(1 + max n)`` over labs, n the distinct partner companies (SMEs):
-        the first partners count most.
-        """
         smes = {c.id for c in self.store.companies() if c.is_sme}
-        companies: dict[str, int] = {}
-        small: dict[str, int] = {}
-        for collab in self.store.collaborations():
-            companies[collab.lab_id] = companies.get(collab.lab_id, 0) + 1
-            if collab.company_id in smes:
-                small[collab.lab_id] = small.get(collab.lab_id, 0) + 1
-
-        def scaled(counts: dict[str, int]) -> dict[str, float]:
-            top = max(counts.values(), default=0)
-            if top == 0:
-                return {}
-            return {lab: math.log1p(n) / math.log1p(top) for lab, n in counts.items()}
-
-        return scaled(companies), scaled(small)
+        return industry_strengths(self.store.collaborations(), smes)
 
     # -- use cases --------------------------------------------------------------------------
     def analyse(self, text: str) -> Extraction:
@@ -178,24 +161,27 @@ class PairingService:
         extraction = self.analyse(text)
         return MatchResult(extraction, self._rank(extraction, limit))
 
+    def _projects(self) -> tuple[list[Project], list[Participation]]:
+        """Projects and participations, read once per store revision (context and records)."""
+        self.index  # noqa: B018 (checks the store's revision, dropping stale caches)
+        with self._lock:
+            if self._graph is None:
+                self._graph = (self.store.projects(), self.store.participations())
+            return self._graph
+
     def graph_context(self) -> GraphContext | None:
         """The graph around needs (projects, partners, places), or None without projects."""
-        index = self.index
+        projects, participations = self._projects()
+        if not projects:
+            return None
+        lab_ids = self.index.lab_ids
         with self._lock:
             if self._context is None:
-                projects = self.store.projects()
-                if not projects:
-                    return None
-                topics = sorted({(p.topic_code, p.topic or "") for p in projects if p.topic_code})
-                codes: dict[str, str] = {}
-                for code, label in topics:
-                    codes.setdefault(code, f"{label} {code}".strip())
-                profiles = self.extractor.extract_many(list(codes.values()))
-                self._context = GraphContext(
-                    index.lab_ids,
+                self._context = GraphContext.from_projects(
+                    lab_ids,
                     projects,
-                    self.store.participations(),
-                    dict(zip(codes, profiles, strict=True)),
+                    participations,
+                    self.extractor,
                     {
                         lab.id: region
                         for lab in self._labs.values()
@@ -284,12 +270,10 @@ class PairingService:
 
     def track_records(self) -> TrackRecords:
         """Every lab's track record, built once per store revision."""
-        self.index  # noqa: B018 (checks the store's revision, dropping stale caches)
+        projects, participations = self._projects()
         with self._lock:
             if self._records is None:
-                self._records = TrackRecords(
-                    self.store.projects(), self.store.participations(), self.store.companies()
-                )
+                self._records = TrackRecords(projects, participations, self.store.companies())
             return self._records
 
     def track_record(self, lab_id: str) -> TrackRecord:

@@ -8,10 +8,11 @@ shared projects, with their years.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
+import numpy as np
 
 from graph.model import Collaboration, Company, Participation, Project
 
@@ -62,6 +63,33 @@ def derive_collaborations(
         )
         for (lab, company), years in sorted(shared.items())
     ]
+
+
+def log_scaled(counts: Mapping[str, int]) -> dict[str, float]:
+    """``log(1 + n) / log(1 + max n)``: the first ones count most; {} when all are zero.
+
+    >>> log_scaled({"a": 0, "b": 1, "c": 3})
+    {'a': 0.0, 'b': 0.5, 'c': 1.0}
+    """
+    top = max(counts.values(), default=0)
+    if top <= 0:
+        return {}
+    return {key: float(np.log1p(n) / np.log1p(top)) for key, n in counts.items()}
+
+
+def industry_strengths(
+    collaborations: Iterable[Collaboration], smes: set[str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Per lab, how much it worked with companies and with SMEs (ids in ``smes``), in [0, 1]:
+    ``log_scaled`` distinct partner companies. What the matcher's industry signal reads.
+    """
+    companies: Counter[str] = Counter()
+    small: Counter[str] = Counter()
+    for c in collaborations:
+        companies[c.lab_id] += 1
+        if c.company_id in smes:
+            small[c.lab_id] += 1
+    return log_scaled(companies), log_scaled(small)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from graph.evaluation import Scores, evaluate
 from graph.matching import MatchIndex
 from graph.model import Concept, Extraction, Participation, Project
 from graph.ports import Extractor
+from graph.track_record import log_scaled
 from ingest import anr
 from ingest.readers import RowError, read_rows
 from ingest.resolve import company_id
@@ -215,28 +216,14 @@ class Methods:
         self.bm25 = bm25s.BM25()
         self.bm25.index([list(e.terms) or ["\u2205"] for e in extractions], show_progress=False)
         self.extractor = extractor
-        # the industry track record of each lab in training, as the API's matcher uses it
-        company_rows = [r for r in data.train if r.kind == "company"]
-        companies_of_project: dict[str, set[tuple[str, bool]]] = defaultdict(set)
-        for r in company_rows:
-            companies_of_project[r.project_id].add((r.partner_id, r.category in SMES))
-        partners: dict[str, set[str]] = defaultdict(set)
-        sme_partners: dict[str, set[str]] = defaultdict(set)
-        for r in labs:
-            for cid, sme in companies_of_project.get(r.project_id, ()):
-                partners[r.partner_id].add(cid)
-                if sme:
-                    sme_partners[r.partner_id].add(cid)
-        self.index = MatchIndex(
-            vocabulary,
-            dict(zip(data.candidates, extractions, strict=True)),
-            industry=_scaled({lab: len(c) for lab, c in partners.items()}),
-            industry_sme=_scaled({lab: len(c) for lab, c in sme_partners.items()}),
-        )
-        # the knowledge graph around a query, from training projects only
+        # the knowledge graph of training, as the API's matcher reads it from a store
         projects = {
             r.project_id: Project(
-                id=r.project_id, source="anr", year=r.year, topic_code=r.topic_code
+                id=r.project_id,
+                source="anr",
+                year=r.year,
+                topic_code=r.topic_code,
+                topic=data.committees.get(r.topic_code),
             )
             for r in data.train
         }
@@ -249,17 +236,34 @@ class Methods:
             for r in data.train
             if r.kind in ("lab", "company")
         ]
-        codes = sorted({p.topic_code for p in projects.values() if p.topic_code})
-        topic_texts = [f"{data.committees.get(c, '')} {c}".strip() for c in codes]
+        # industry track record per lab; a company counts as an SME in the projects where
+        # its row says so (the API reads the category the store keeps for the company)
+        companies_of_project: dict[str, set[tuple[str, bool]]] = defaultdict(set)
+        for r in data.train:
+            if r.kind == "company":
+                companies_of_project[r.project_id].add((r.partner_id, r.category in SMES))
+        partners: dict[str, set[str]] = defaultdict(set)
+        sme_partners: dict[str, set[str]] = defaultdict(set)
+        for r in labs:
+            for cid, sme in companies_of_project.get(r.project_id, ()):
+                partners[r.partner_id].add(cid)
+                if sme:
+                    sme_partners[r.partner_id].add(cid)
+        self.index = MatchIndex(
+            vocabulary,
+            dict(zip(data.candidates, extractions, strict=True)),
+            industry=log_scaled({lab: len(c) for lab, c in partners.items()}),
+            industry_sme=log_scaled({lab: len(c) for lab, c in sme_partners.items()}),
+        )
         regions: dict[str, Counter[str]] = defaultdict(Counter)
         for r in labs:
             if r.region:
                 regions[r.partner_id][r.region] += 1
-        self.context = GraphContext(
+        self.context = GraphContext.from_projects(
             data.candidates,
-            projects.values(),
+            list(projects.values()),
             participations,
-            dict(zip(codes, extractor.extract_many(topic_texts), strict=True)),
+            extractor,
             {lab: c.most_common(1)[0][0] for lab, c in regions.items()},
         )
         self.weights = (weights or ContextWeights()).as_dict()
@@ -302,11 +306,6 @@ class Methods:
             "bm25_topic": self.rank_bm25,
             "passerelle": self.rank_passerelle,
         }
-
-
-def _scaled(counts: dict[str, int]) -> dict[str, float]:
-    top = max(counts.values(), default=0)
-    return {lab: float(np.log1p(n) / np.log1p(top)) for lab, n in counts.items()} if top else {}
 
 
 def run(
