@@ -162,8 +162,10 @@ class PairingService:
         return MatchResult(extraction, self._rank(extraction, limit))
 
     def _projects(self) -> tuple[list[Project], list[Participation]]:
-        """Projects and participations, read once per store revision (context and records)."""
-        self.index  # noqa: B018 (checks the store's revision, dropping stale caches)
+        """Projects and participations, read once per store revision (context and records).
+
+        The caller has checked the revision (``self.index``), which drops this cache.
+        """
         with self._lock:
             if self._graph is None:
                 self._graph = (self.store.projects(), self.store.participations())
@@ -171,10 +173,13 @@ class PairingService:
 
     def graph_context(self) -> GraphContext | None:
         """The graph around needs (projects, partners, places), or None without projects."""
+        return self._graph_context(self.index)
+
+    def _graph_context(self, index: MatchIndex) -> GraphContext | None:
         projects, participations = self._projects()
         if not projects:
             return None
-        lab_ids = self.index.lab_ids
+        lab_ids = index.lab_ids
         with self._lock:
             if self._context is None:
                 self._context = GraphContext.from_projects(
@@ -193,7 +198,8 @@ class PairingService:
     def _rank(
         self, extraction: Extraction, limit: int, company: Company | None = None
     ) -> list[RankedLab]:
-        context = self.graph_context()
+        index = self.index  # one freshness check of the store per request
+        context = self._graph_context(index)
         signals = weights = None
         if context is not None:
             signals = context.signals(
@@ -205,7 +211,7 @@ class PairingService:
                 for k, w in self.weights.as_dict().items()
                 if company is not None or k == "topic_record"
             }
-        pairings = self.index.rank_labs(
+        pairings = index.rank_labs(
             extraction,
             limit,
             sme=company is not None and company.is_sme,
@@ -270,6 +276,7 @@ class PairingService:
 
     def track_records(self) -> TrackRecords:
         """Every lab's track record, built once per store revision."""
+        self.index  # noqa: B018 (checks the store's revision, dropping stale caches)
         projects, participations = self._projects()
         with self._lock:
             if self._records is None:
