@@ -1,8 +1,12 @@
 """Neo4j: batched loading against one transaction per row, and pairing latency next to SQLite.
 
-The demo labs scaled x100 (2,000 labs with their capability links) are written to a real Neo4j
-server twice in the same run, on an emptied database each time: through the store's batched
-path (``UNWIND $rows``, 2,000 rows per statement, one transaction) and one transaction per lab.
+The demo corpus scaled x100 (2,000 labs with their capability links, the needs' companies and
+4,000 needs with their requirements) is written to a real Neo4j server through the store's
+batched path (``UNWIND $rows``, one transaction per kind) and through the same methods given one
+row at a time (one transaction per row), on an emptied database each time, in the same run.
+Batched rounds are repeated and their median kept; both paths are warmed up first (the server's
+JIT, plan cache and page cache). Ratios are given per kind and for the whole corpus.
+
 Then the demo needs are stored in both stores and ``need_pairings`` (what
 ``GET /api/needs/{id}/pairings`` runs: a freshness check of the index and the need's profile
 read from the database, scoring, explanation) is timed on each, interleaved.
@@ -16,6 +20,7 @@ Goal: batched rows/s at least 50x one-transaction-per-row rows/s.
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.model import Company, Extraction, Lab
+from graph.model import Company, Extraction, Lab, Need
 from graph.ports import GraphStore
 from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
@@ -39,6 +44,9 @@ REPO = Path(__file__).resolve().parents[1]
 FACTOR = 100
 ROUNDS = 10
 WARM_UP = 200
+BATCHED_ROUNDS = 3
+
+Corpus = tuple[list[tuple[Lab, Extraction]], list[Company], list[tuple[Need, Extraction]]]
 
 
 @contextmanager
@@ -67,74 +75,123 @@ def ms(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q)) * 1000
 
 
+def scaled_corpus(
+    extractor: SpacyExtractor,
+) -> Corpus:
+    """The demo labs, companies (those with needs) and needs, each copied FACTOR times."""
+    demo_labs, demo_companies, demo_needs = read_demo()
+    labs = scaled_labs(demo_labs, FACTOR)
+    print(f"analysing {len(labs)} lab texts (demo x{FACTOR})…", flush=True)
+    lab_rows = list(
+        zip(labs, extractor.extract_many([lab.profile_text for lab in labs]), strict=True)
+    )
+    need_extractions = extractor.extract_many([f"{n.title}. {n.text}" for n in demo_needs])
+    owners = [c for c in demo_companies if any(n.company_id == c.id for n in demo_needs)]
+    companies = [
+        c.model_copy(update={"id": f"{c.id}-{k:03d}"}) for k in range(FACTOR) for c in owners
+    ]
+    needs = [
+        (
+            n.model_copy(update={"id": f"{n.id}-{k:03d}", "company_id": f"{n.company_id}-{k:03d}"}),
+            ex,
+        )
+        for k in range(FACTOR)
+        for n, ex in zip(demo_needs, need_extractions, strict=True)
+    ]
+    return lab_rows, companies, needs
+
+
+def write_batched(store: GraphStore, corpus: Corpus) -> dict[str, float]:
+    """Each kind through the batched path; seconds per kind."""
+    labs, companies, needs = corpus
+    seconds = {}
+    for kind, write in (
+        ("labs", lambda: store.upsert_labs(labs)),
+        ("companies", lambda: store.upsert_companies(companies)),
+        ("needs", lambda: store.upsert_needs(needs)),
+    ):
+        t = time.perf_counter()
+        write()
+        seconds[kind] = time.perf_counter() - t
+    return seconds
+
+
+def write_one_by_one(
+    store: GraphStore, corpus: Corpus, limit: int | None = None
+) -> dict[str, float]:
+    """Each row of each kind in its own transaction (the same store methods, one row each)."""
+    labs, companies, needs = corpus
+    seconds = {}
+    for kind, rows, write in (
+        ("labs", labs, lambda row: store.upsert_labs([row])),
+        ("companies", companies, lambda row: store.upsert_companies([row])),
+        ("needs", needs, lambda row: store.upsert_needs([row])),
+    ):
+        t = time.perf_counter()
+        for i, row in enumerate(rows[:limit], start=1):
+            write(row)
+            if limit is None and i % 1000 == 0:
+                print(f"  one transaction per row: {kind} {i}/{len(rows)}", flush=True)
+        seconds[kind] = time.perf_counter() - t
+    return seconds
+
+
 def main() -> int:
     vocabulary = load_vocabulary()
     extractor = SpacyExtractor(vocabulary)
-    demo_labs, _, _ = read_demo()
-    labs = scaled_labs(demo_labs, FACTOR)
-    print(f"analysing {len(labs)} lab texts (demo x{FACTOR})…", flush=True)
-    rows: list[tuple[Lab, Extraction]] = list(
-        zip(labs, extractor.extract_many([lab.description for lab in labs]), strict=True)
-    )
-    links = sum(len(ex.mentions) for _, ex in rows)
+    corpus = scaled_corpus(extractor)
+    sizes = {"labs": len(corpus[0]), "companies": len(corpus[1]), "needs": len(corpus[2])}
+    links = {
+        "labs": sum(len(ex.mentions) for _, ex in corpus[0]),
+        "companies": 0,
+        "needs": sum(len(ex.mentions) + 1 for _, ex in corpus[2]),  # REQUIRES + EXPRESSES
+    }
 
     with neo4j_uri() as uri:
         settings = Neo4jSettings.from_env()
         settings = Neo4jSettings(uri, settings.user, settings.password, settings.database)
         neo = Neo4jGraphStore(open_driver(settings), settings.database)
-        neo.wipe()
-        neo.upsert_concepts(vocabulary)
-        # warm-up: the server's JIT and caches, for both paths, before anything is timed
-        neo.upsert_labs(rows[:WARM_UP])
-        for row in rows[:WARM_UP]:
-            neo.upsert_labs([row])
-        neo.wipe()
-        neo.upsert_concepts(vocabulary)
 
-        t = time.perf_counter()
-        neo.upsert_labs(rows)
-        batched = len(rows) / (time.perf_counter() - t)
-        assert neo.counts()["nodes"]["Lab"] == len(rows)
+        def fresh() -> None:
+            neo.wipe()
+            neo.upsert_concepts(vocabulary)
 
-        neo.wipe()
-        neo.upsert_concepts(vocabulary)
-        t = time.perf_counter()
-        for i, row in enumerate(rows, start=1):
-            neo.upsert_labs([row])
-            if i % 500 == 0:
-                print(f"  one transaction per row: {i}/{len(rows)}", flush=True)
-        single = len(rows) / (time.perf_counter() - t)
-        assert neo.counts()["nodes"]["Lab"] == len(rows)
+        print("warming up both paths…", flush=True)
+        fresh()
+        write_batched(neo, corpus)
+        fresh()
+        write_one_by_one(neo, corpus, limit=WARM_UP)
 
-        print(f"\nloading {len(rows)} labs and {links} HAS_CAPABILITY links into Neo4j")
-        print(f"  batched (UNWIND, one transaction)  {batched:>10.0f} rows/s")
-        print(f"  one transaction per row            {single:>10.0f} rows/s")
-        ratio = batched / single
-        print(f"  ratio                              {ratio:>10.1f}x  (goal >= 50x)")
+        batched_rounds = []
+        for _ in range(BATCHED_ROUNDS):
+            fresh()
+            batched_rounds.append(write_batched(neo, corpus))
+            assert neo.counts()["nodes"]["Need"] == sizes["needs"]
+        batched = {k: statistics.median(r[k] for r in batched_rounds) for k in sizes}
 
-        # the same comparison on rows without links: companies, as the registers load them
-        companies = [
-            Company(id=f"bench-{i:05d}", name=f"Entreprise {i}", city="Metz", category="PME")
-            for i in range(len(rows))
-        ]
-        neo.wipe()
-        neo.upsert_companies(companies[:WARM_UP])  # warm-up: plans and caches, both paths
-        for company in companies[:WARM_UP]:
-            neo.upsert_companies([company])
-        neo.wipe()
-        t = time.perf_counter()
-        neo.upsert_companies(companies)
-        thin_batched = len(companies) / (time.perf_counter() - t)
-        neo.wipe()
-        t = time.perf_counter()
-        for company in companies:
-            neo.upsert_companies([company])
-        thin_single = len(companies) / (time.perf_counter() - t)
-        thin_ratio = thin_batched / thin_single
-        print(f"\nloading {len(companies)} companies (nodes without links)")
-        print(f"  batched (UNWIND, one transaction)  {thin_batched:>10.0f} rows/s")
-        print(f"  one transaction per row            {thin_single:>10.0f} rows/s")
-        print(f"  ratio                              {thin_ratio:>10.1f}x")
+        fresh()
+        single = write_one_by_one(neo, corpus)
+        assert neo.counts()["nodes"]["Need"] == sizes["needs"]
+
+        print(
+            f"\nloading the demo corpus x{FACTOR} into Neo4j (batched: median of "
+            f"{BATCHED_ROUNDS} rounds)"
+        )
+        print(
+            f"  {'kind':<11}{'rows':>6}{'links':>8}{'batched rows/s':>16}"
+            f"{'one tx per row':>16}{'ratio':>8}"
+        )
+        for kind in sizes:
+            b, o = sizes[kind] / batched[kind], sizes[kind] / single[kind]
+            print(f"  {kind:<11}{sizes[kind]:>6}{links[kind]:>8}{b:>16.0f}{o:>16.0f}{b / o:>7.1f}x")
+        total = sum(sizes.values())
+        b_all, o_all = total / sum(batched.values()), total / sum(single.values())
+        ratio = b_all / o_all
+        print(
+            f"  {'all':<11}{total:>6}{sum(links.values()):>8}{b_all:>16.0f}{o_all:>16.0f}"
+            f"{ratio:>7.1f}x  (goal >= 50x)"
+        )
+
         neo.wipe()
         neo.upsert_concepts(vocabulary)
 
@@ -144,7 +201,7 @@ def main() -> int:
             services = []
             for name, store in stores:
                 load_demo(store, extractor)
-                store.upsert_labs(rows)
+                store.upsert_labs(corpus[0])
                 services.append((name, PairingService(store, extractor)))
             need_ids = [n.id for n in embedded.needs()]
             timings: dict[str, list[float]] = {name: [] for name, _ in services}

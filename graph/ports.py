@@ -82,6 +82,17 @@ class GraphStore(Protocol):
         """
         ...
 
+    def upsert_needs(
+        self, needs: Iterable[tuple[Need, Extraction]], companies: Iterable[Company] = ()
+    ) -> int:
+        """Write needs with their requirements (REQUIRES, replacing earlier ones) and the
+        given companies, at once; a need given twice keeps its last version.
+
+        Every need's company must exist or be given: StoreError otherwise, and nothing is
+        written. Returns how many of the needs were new.
+        """
+        ...
+
     def concepts(self) -> list[Concept]:
         """Every concept."""
         ...

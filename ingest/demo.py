@@ -128,9 +128,9 @@ def load_demo(
     step("labs", len(labs), len(labs))
     by_id = {c.id: c for c in companies}
     need_extractions = extractor.extract_many([f"{n.title}. {n.text}" for n in needs])
-    for done, (need, ex) in enumerate(zip(needs, need_extractions, strict=True), start=1):
-        store.upsert_need(need, ex, by_id[need.company_id])
-        step("needs", done, len(needs))
+    owners = [by_id[cid] for cid in sorted({need.company_id for need in needs})]
+    store.upsert_needs(zip(needs, need_extractions, strict=True), owners)
+    step("needs", len(needs), len(needs))
     return {
         "concepts": len(concepts),
         "labs": len(labs),

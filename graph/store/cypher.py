@@ -56,12 +56,6 @@ MERGE (c:Concept {id: m.concept_id})
 CREATE (l)-[:HAS_CAPABILITY {weight: m.weight, evidence: m.evidence}]->(c)
 """
 
-UPSERT_COMPANY_QUERY: LiteralString = """
-MERGE (c:Company {id: $id})
-SET c.name = $name, c.city = $city, c.naf = $naf, c.size = $size,
-    c.illustrative = $illustrative, c.category = $category, c.region = $region, c.siren = $siren
-"""
-
 UPSERT_COMPANIES_QUERY: LiteralString = """
 UNWIND $rows AS row
 MERGE (c:Company {id: row.id})
@@ -143,24 +137,36 @@ RETURN l.id AS lab_id, c.id AS company_id, r.projects AS projects, r.years AS ye
 ORDER BY lab_id, company_id
 """
 
-NEED_EXISTS_QUERY: LiteralString = "MATCH (n:Need {id: $id}) RETURN count(n) AS n"
-COMPANY_EXISTS_QUERY: LiteralString = "MATCH (c:Company {id: $id}) RETURN count(c) AS n"
+MISSING_COMPANIES_QUERY: LiteralString = """
+UNWIND $ids AS id
+OPTIONAL MATCH (c:Company {id: id})
+WITH id WHERE c IS NULL
+RETURN id ORDER BY id LIMIT 1
+"""
 
-UPSERT_NEED_QUERY: LiteralString = """
-MATCH (c:Company {id: $company_id})
-MERGE (n:Need {id: $id})
-SET n.title = $title, n.text = $text, n.illustrative = $illustrative,
-    n.language = $language, n.keywords = $keywords, n.terms = $terms, n.company_id = $company_id
+EXISTING_NEEDS_QUERY: LiteralString = """
+UNWIND $ids AS id
+MATCH (n:Need {id: id})
+RETURN count(n) AS n
+"""
+
+UPSERT_NEEDS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MATCH (c:Company {id: row.company_id})
+MERGE (n:Need {id: row.id})
+SET n.title = row.title, n.text = row.text, n.illustrative = row.illustrative,
+    n.language = row.language, n.keywords = row.keywords, n.terms = row.terms,
+    n.company_id = row.company_id
 WITH c, n
-OPTIONAL MATCH ()-[e:EXPRESSES]->(n)
-DELETE e
-WITH c, n
-MERGE (c)-[:EXPRESSES]->(n)
-WITH n
-OPTIONAL MATCH (n)-[old:REQUIRES]->()
-DELETE old
-WITH DISTINCT n
-UNWIND $mentions AS m
+CALL (n) { MATCH ()-[e:EXPRESSES]->(n) DELETE e }
+CALL (n) { MATCH (n)-[old:REQUIRES]->() DELETE old }
+CREATE (c)-[:EXPRESSES]->(n)
+"""
+
+LINK_REQUIREMENTS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MATCH (n:Need {id: row.id})
+UNWIND row.mentions AS m
 MERGE (k:Concept {id: m.concept_id})
 CREATE (n)-[:REQUIRES {weight: m.weight, evidence: m.evidence}]->(k)
 """

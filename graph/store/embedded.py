@@ -343,29 +343,48 @@ class EmbeddedGraphStore:
         self, need: Need, extraction: Extraction, company: Company | None = None
     ) -> bool:
         """Write a need (and its company when given) with its requirements; True when new."""
+        return self.upsert_needs([(need, extraction)], [] if company is None else [company]) == 1
+
+    def upsert_needs(
+        self, needs: Iterable[tuple[Need, Extraction]], companies: Iterable[Company] = ()
+    ) -> int:
+        """Write needs (and the given companies) with their requirements, in one transaction;
+        returns how many needs were new."""
+        latest = {need.id: (need, ex) for need, ex in needs}
         with self._write() as cur:
-            if company is not None:
+            for company in companies:
                 self._put_company(cur, company)
-            existed = cur.execute("SELECT 1 FROM need WHERE id = ?", (need.id,)).fetchone()
-            cur.execute(
-                "INSERT INTO need (id, company_id, title, text, illustrative, language, keywords, terms)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                " company_id=excluded.company_id, title=excluded.title, text=excluded.text,"
-                " illustrative=excluded.illustrative, language=excluded.language,"
-                " keywords=excluded.keywords, terms=excluded.terms",
-                (
-                    need.id,
-                    need.company_id,
-                    need.title,
-                    need.text,
-                    int(need.illustrative),
-                    extraction.language,
-                    json.dumps(list(extraction.keywords)),
-                    json.dumps(list(extraction.terms)),
-                ),
-            )
-            self._write_mentions(cur, "requires", "need_id", need.id, extraction.mentions)
-        return existed is None
+            new = 0
+            for need, extraction in latest.values():
+                if not cur.execute(
+                    "SELECT 1 FROM company WHERE id = ?", (need.company_id,)
+                ).fetchone():
+                    raise StoreError(
+                        f"Entreprise inconnue : {need.company_id} (besoin {need.id})",
+                        f"Unknown company: {need.company_id} (need {need.id})",
+                    )
+                existed = cur.execute("SELECT 1 FROM need WHERE id = ?", (need.id,)).fetchone()
+                new += existed is None
+                cur.execute(
+                    "INSERT INTO need (id, company_id, title, text, illustrative, language,"
+                    " keywords, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
+                    " SET company_id=excluded.company_id, title=excluded.title,"
+                    " text=excluded.text, illustrative=excluded.illustrative,"
+                    " language=excluded.language, keywords=excluded.keywords,"
+                    " terms=excluded.terms",
+                    (
+                        need.id,
+                        need.company_id,
+                        need.title,
+                        need.text,
+                        int(need.illustrative),
+                        extraction.language,
+                        json.dumps(list(extraction.keywords)),
+                        json.dumps(list(extraction.terms)),
+                    ),
+                )
+                self._write_mentions(cur, "requires", "need_id", need.id, extraction.mentions)
+        return new
 
     # -- reads ------------------------------------------------------------------------------
     def concepts(self) -> list[Concept]:

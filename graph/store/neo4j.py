@@ -265,8 +265,7 @@ class Neo4jGraphStore:
 
     def upsert_company(self, company: Company) -> None:
         """Write one company."""
-        params = self._company_params(company)
-        self._write(lambda tx: tx.run(cypher.UPSERT_COMPANY_QUERY, params).consume())
+        self.upsert_companies([company])
 
     def upsert_companies(self, companies: Iterable[Company]) -> None:
         """Write companies, in one transaction."""
@@ -354,32 +353,49 @@ class Neo4jGraphStore:
         self, need: Need, extraction: Extraction, company: Company | None = None
     ) -> bool:
         """Write a need (and its company when given) with its requirements; True when new."""
+        return self.upsert_needs([(need, extraction)], [] if company is None else [company]) == 1
 
-        def work(tx: ManagedTransaction) -> bool:
-            if company is not None:
-                tx.run(cypher.UPSERT_COMPANY_QUERY, self._company_params(company)).consume()
-            if (
-                tx.run(cypher.COMPANY_EXISTS_QUERY, id=need.company_id).single(strict=True)["n"]
-                == 0
-            ):
+    def upsert_needs(
+        self, needs: Iterable[tuple[Need, Extraction]], companies: Iterable[Company] = ()
+    ) -> int:
+        """Write needs (and the given companies) with their requirements, in one transaction;
+        returns how many needs were new."""
+        latest = {need.id: (need, ex) for need, ex in needs}
+        rows: list[dict[str, Any]] = [
+            {
+                "id": need.id,
+                "company_id": need.company_id,
+                "title": need.title,
+                "text": need.text,
+                "illustrative": need.illustrative,
+                "language": ex.language,
+                "keywords": list(ex.keywords),
+                "terms": _join_terms(ex.terms),
+            }
+            for need, ex in latest.values()
+        ]
+        links = [
+            {"id": need.id, "mentions": _mentions(ex.mentions)} for need, ex in latest.values()
+        ]
+        company_rows = [self._company_params(c) for c in companies]
+
+        def work(tx: ManagedTransaction) -> int:
+            for batch in _batches(company_rows):
+                tx.run(cypher.UPSERT_COMPANIES_QUERY, rows=batch).consume()
+            owners = sorted({need.company_id for need, _ in latest.values()})
+            missing = tx.run(cypher.MISSING_COMPANIES_QUERY, ids=owners).single()
+            if missing is not None:
+                need_id = next(r["id"] for r in rows if r["company_id"] == missing["id"])
                 raise StoreError(
-                    f"Entreprise inconnue : {need.company_id}",
-                    f"Unknown company: {need.company_id}",
+                    f"Entreprise inconnue : {missing['id']} (besoin {need_id})",
+                    f"Unknown company: {missing['id']} (need {need_id})",
                 )
-            existed = tx.run(cypher.NEED_EXISTS_QUERY, id=need.id).single(strict=True)["n"] > 0
-            tx.run(
-                cypher.UPSERT_NEED_QUERY,
-                id=need.id,
-                company_id=need.company_id,
-                title=need.title,
-                text=need.text,
-                illustrative=need.illustrative,
-                language=extraction.language,
-                keywords=list(extraction.keywords),
-                terms=_join_terms(extraction.terms),
-                mentions=_mentions(extraction.mentions),
-            ).consume()
-            return not existed
+            ids = [row["id"] for row in rows]
+            existing = tx.run(cypher.EXISTING_NEEDS_QUERY, ids=ids).single(strict=True)["n"]
+            for batch, link_batch in zip(_batches(rows), _batches(links), strict=True):
+                tx.run(cypher.UPSERT_NEEDS_QUERY, rows=batch).consume()
+                tx.run(cypher.LINK_REQUIREMENTS_QUERY, rows=link_batch).consume()
+            return len(rows) - int(existing)
 
         return self._write(work)
 

@@ -156,6 +156,36 @@ def test_a_need_of_an_unknown_company_is_refused_and_nothing_is_stored(store: Gr
     assert snapshot(store) == before
 
 
+def test_needs_written_in_one_batch_read_as_written_one_by_one(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    store.upsert_concepts(CONCEPTS)
+    other = Company(id="beta", name="Beta (fictive)", city="Nancy", size="TPE", illustrative=True)
+    second = Need(id="need-2", company_id="beta", title="Rouille", text="Nos pièces rouillent.")
+    first_draft = NEED.model_copy(update={"title": "Brouillon"})
+    given = [(first_draft, Extraction(language="fr")), (NEED, NEED_EX), (second, NEED_EX)]
+    # need-1 given twice: its last version wins; two needs are new
+    assert store.upsert_needs(given, [COMPANY, other]) == 2
+    one_by_one = EmbeddedGraphStore(tmp_path / "one-by-one")
+    one_by_one.upsert_concepts(CONCEPTS)
+    assert one_by_one.upsert_need(NEED, NEED_EX, COMPANY) is True
+    assert one_by_one.upsert_need(second, NEED_EX, other) is True
+    assert snapshot(store) == snapshot(one_by_one)
+    assert store.need("need-1") == NEED
+    assert store.counts()["relationships"]["REQUIRES"] == 2
+    # again: nothing new, nothing changed
+    before = snapshot(store)
+    assert store.upsert_needs(given, [COMPANY, other]) == 0
+    assert snapshot(store) == before
+    # a batch with one need of an unknown company is refused whole, naming it
+    stray = Need(id="need-3", company_id="ghost", title="t", text="x")
+    third = Need(id="need-4", company_id="acme", title="t", text="y")
+    with pytest.raises(StoreError, match="ghost.*need-3"):
+        store.upsert_needs([(third, NEED_EX), (stray, NEED_EX)])
+    assert snapshot(store) == before
+    one_by_one.close()
+
+
 def test_same_writes_give_the_same_reads(tmp_path: Path, neo4j_store: GraphStore) -> None:
     embedded = EmbeddedGraphStore(tmp_path)
     try:
