@@ -145,11 +145,13 @@ class GraphStore(Protocol):
         """One need's extraction, or None."""
         ...
 
-    def revision(self) -> tuple[int, ...]:
-        """A cheap fingerprint of what matching reads (labs, concepts and their links).
+    def revision(self) -> str:
+        """A token that changes with every write of what matching reads: labs, concepts,
+        companies, projects, participations, collaborations (writing needs alone keeps it).
 
-        It changes when labs or concepts are added or removed, so that a running service
-        rebuilds its index after another process loaded data.
+        A running service compares it on each request and rebuilds its index when it moved,
+        so that what another process wrote, even in place, is seen. Writes made to the
+        database by other means than the store are not tracked.
         """
         ...
 

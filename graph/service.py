@@ -109,7 +109,7 @@ class PairingService:
         self._index: MatchIndex | None = None
         self._labs: dict[str, Lab] = {}
         self._profiles: dict[str, Extraction] = {}
-        self._revision: tuple[int, ...] | None = None
+        self._revision: str | None = None
         self._records: TrackRecords | None = None
         self._context: GraphContext | None = None
         self._graph: tuple[list[Project], list[Participation]] | None = None

@@ -10,6 +10,7 @@ CONSTRAINT_QUERIES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT need_id IF NOT EXISTS FOR (n:Need) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT concept_id IF NOT EXISTS FOR (n:Concept) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE",
 )
 FULLTEXT_QUERIES: tuple[LiteralString, ...] = (
     "CREATE FULLTEXT INDEX lab_names IF NOT EXISTS FOR (n:Lab) ON EACH [n.name, n.acronym]",
@@ -215,16 +216,11 @@ RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS te
                ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence} END) AS mentions
 """
 
-REVISION_QUERY: LiteralString = """
-CALL () { MATCH (l:Lab) RETURN count(l) AS labs }
-CALL () { MATCH (c:Concept) RETURN count(c) AS concepts }
-CALL () { MATCH ()-[r:HAS_CAPABILITY]->() RETURN count(r) AS capabilities }
-CALL () { MATCH ()-[r:BROADER]->() RETURN count(r) AS broader }
-CALL () { MATCH (p:Project) RETURN count(p) AS projects }
-CALL () { MATCH ()-[r:PARTICIPATED_IN]->() RETURN count(r) AS participations }
-CALL () { MATCH (c:Company) RETURN count(c) AS companies }
-RETURN labs, concepts, capabilities, broader, projects, participations, companies
-"""
+# the store's revision: one node, given a new token by every write of what matching reads
+REVISION_QUERY: LiteralString = (
+    "OPTIONAL MATCH (m:Meta {id: 'revision'}) RETURN coalesce(m.token, '') AS token"
+)
+BUMP_REVISION_QUERY: LiteralString = "MERGE (m:Meta {id: 'revision'}) SET m.token = $token"
 
 COUNTS_QUERY: LiteralString = """
 CALL () { MATCH (n:Concept) WHERE n.label_fr IS NOT NULL RETURN count(n) AS concepts }

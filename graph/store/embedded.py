@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,6 +68,7 @@ CREATE TABLE IF NOT EXISTS project_about (
 CREATE TABLE IF NOT EXISTS collaboration (
     lab_id TEXT NOT NULL REFERENCES lab(id), company_id TEXT NOT NULL REFERENCES company(id),
     projects INTEGER NOT NULL, years TEXT NOT NULL, PRIMARY KEY (lab_id, company_id));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 # columns added after the first release: (table, column, definition)
 _MIGRATIONS = (
@@ -134,12 +136,19 @@ class EmbeddedGraphStore:
                 raise
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Cursor]:
+    def _write(self, *, bump: bool = True) -> Iterator[sqlite3.Cursor]:
+        """One write transaction; ``bump`` gives the store a new revision token with it."""
         with self._lock:
             cur = self._conn.cursor()
             try:
                 cur.execute("BEGIN IMMEDIATE")
                 yield cur
+                if bump:
+                    cur.execute(
+                        "INSERT INTO meta (key, value) VALUES ('revision', ?)"
+                        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (uuid.uuid4().hex,),
+                    )
                 cur.execute("COMMIT")
             except BaseException as e:
                 if self._conn.in_transaction:
@@ -351,8 +360,10 @@ class EmbeddedGraphStore:
         """Write needs (and the given companies) with their requirements, in one transaction;
         returns how many needs were new."""
         latest = {need.id: (need, ex) for need, ex in needs}
-        with self._write() as cur:
-            for company in companies:
+        owners = list(companies)
+        # needs alone are not what matching reads: the revision moves only with companies
+        with self._write(bump=bool(owners)) as cur:
+            for company in owners:
                 self._put_company(cur, company)
             new = 0
             for need, extraction in latest.values():
@@ -553,15 +564,10 @@ class EmbeddedGraphStore:
         """One need's extraction, or None."""
         return self._profiles("need", "requires", "need_id", need_id).get(need_id)
 
-    def revision(self) -> tuple[int, ...]:
-        """Counts of labs, concepts, capabilities, broader links, projects, participations, companies."""
-        row = self._rows(
-            "SELECT (SELECT COUNT(*) FROM lab), (SELECT COUNT(*) FROM concept), "
-            "(SELECT COUNT(*) FROM has_capability), (SELECT COUNT(*) FROM broader), "
-            "(SELECT COUNT(*) FROM project), (SELECT COUNT(*) FROM participation), "
-            "(SELECT COUNT(*) FROM company)"
-        )[0]
-        return tuple(int(v) for v in row)
+    def revision(self) -> str:
+        """The token of the last write of what matching reads ("" before any)."""
+        rows = self._rows("SELECT value FROM meta WHERE key = 'revision'")
+        return str(rows[0][0]) if rows else ""
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts by label and relationship counts by type."""

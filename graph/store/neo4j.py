@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
@@ -156,13 +157,21 @@ class Neo4jGraphStore:
                 f"Neo4j a refusé l'opération : {e}", f"Neo4j refused the operation: {e}"
             ) from e
 
-    def _write(self, work: Callable[[ManagedTransaction], T]) -> T:
+    def _write(self, work: Callable[[ManagedTransaction], T], *, bump: bool = True) -> T:
+        """Run ``work`` in one managed transaction; ``bump`` gives the store a new revision
+        token in the same transaction."""
         if not self._ready:
             self.setup()
 
+        def unit(tx: ManagedTransaction) -> T:
+            result = work(tx)
+            if bump:
+                tx.run(cypher.BUMP_REVISION_QUERY, token=uuid.uuid4().hex).consume()
+            return result
+
         def run() -> T:
             with self.driver.session(database=self.database) as session:
-                return session.execute_write(work)
+                return session.execute_write(unit)
 
         return self._guard(run)
 
@@ -397,7 +406,8 @@ class Neo4jGraphStore:
                 tx.run(cypher.LINK_REQUIREMENTS_QUERY, rows=link_batch).consume()
             return len(rows) - int(existing)
 
-        return self._write(work)
+        # needs alone are not what matching reads: the revision moves only with companies
+        return self._write(work, bump=bool(company_rows))
 
     # -- reads ------------------------------------------------------------------------------
     def concepts(self) -> list[Concept]:
@@ -536,18 +546,9 @@ class Neo4jGraphStore:
         rows = self._read(cypher.NEED_PROFILE_QUERY, id=need_id)
         return _extraction(rows[0]) if rows else None
 
-    def revision(self) -> tuple[int, ...]:
-        """Counts of labs, concepts, links, projects, participations, companies (count store)."""
-        r = self._read(cypher.REVISION_QUERY)[0]
-        return (
-            r["labs"],
-            r["concepts"],
-            r["capabilities"],
-            r["broader"],
-            r["projects"],
-            r["participations"],
-            r["companies"],
-        )
+    def revision(self) -> str:
+        """The token of the last write of what matching reads ("" before any)."""
+        return str(self._read(cypher.REVISION_QUERY)[0]["token"])
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts by label and relationship counts by type."""
