@@ -13,14 +13,20 @@ SCRIPT = REPO / "scripts" / "neo4j" / "neo4j.sh"
 class Neo4jServer:
     """One server with its own home folder (data, logs) and a free loopback port."""
 
-    def __init__(self, run_dir: Path, port: int | str = "auto") -> None:
+    def __init__(
+        self, run_dir: Path, port: int | str = "auto", password: str | None = None
+    ) -> None:
         self.run_dir = run_dir
         self.port = str(port)
+        self.password = password
+        """With a password, auth is on (user neo4j); without, it is off."""
         self.uri: str | None = None
 
     def _run(self, command: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "NEO4J_RUN_DIR": str(self.run_dir), "NEO4J_PORT": self.port}
         env.pop("NEO4J_PASSWORD", None)
+        if self.password:
+            env["NEO4J_PASSWORD"] = self.password
         return subprocess.run(
             ["bash", str(SCRIPT), command],
             env=env,

@@ -71,7 +71,12 @@ class Neo4jSettings:
 
 def open_driver(settings: Neo4jSettings) -> neo4j.Driver:
     """A driver for ``settings`` (no connection is made until first use)."""
-    auth = (settings.user, settings.password or "") if settings.user else None
+    # a password alone means the default user, as the server script and the Docker image set it
+    auth = (
+        (settings.user or "neo4j", settings.password or "")
+        if settings.user or settings.password
+        else None
+    )
     return GraphDatabase.driver(
         settings.uri,
         auth=auth,
@@ -145,14 +150,32 @@ class Neo4jGraphStore:
     def _guard(self, fn: Callable[[], T]) -> T:
         try:
             return fn()
-        except (ServiceUnavailable, SessionExpired, AuthError, OSError) as e:
+        except AuthError as e:
+            raise StoreUnavailable(
+                "Neo4j refuse l'identification : vérifiez NEO4J_USER (neo4j par défaut) et "
+                "NEO4J_PASSWORD.",
+                "Neo4j refused the credentials: check NEO4J_USER (neo4j by default) and "
+                "NEO4J_PASSWORD.",
+            ) from e
+        except ClientError as e:
+            if e.code != "Neo.ClientError.Database.DatabaseNotFound":
+                raise StoreError(
+                    f"Neo4j a refusé l'opération : {e}", f"Neo4j refused the operation: {e}"
+                ) from e
+            raise StoreUnavailable(
+                f"La base Neo4j « {self.database} » n'existe pas : vérifiez NEO4J_DATABASE "
+                "(neo4j par défaut ; l'édition Community n'en a qu'une).",
+                f"The Neo4j database '{self.database}' does not exist: check NEO4J_DATABASE "
+                "(neo4j by default; the Community edition has only one).",
+            ) from e
+        except (ServiceUnavailable, SessionExpired, OSError) as e:
             raise StoreUnavailable(
                 f"Neo4j ne répond pas ({e.__class__.__name__}) : vérifiez que le serveur tourne "
                 "(make neo4j-start) et NEO4J_URI.",
                 f"Neo4j is not answering ({e.__class__.__name__}): check that the server runs "
                 "(make neo4j-start) and NEO4J_URI.",
             ) from e
-        except (ClientError, Neo4jError, DriverError) as e:
+        except (Neo4jError, DriverError) as e:
             raise StoreError(
                 f"Neo4j a refusé l'opération : {e}", f"Neo4j refused the operation: {e}"
             ) from e
