@@ -101,6 +101,37 @@ def _keys(text: str, lemma: str) -> frozenset[str]:
     return frozenset(k for k in keys if k)
 
 
+def _insert(root: _Node, toks: list[_Tok], concept_id: str) -> None:
+    """Add a label: one path per choice of key at each token."""
+    nodes = [root]
+    for tok in toks:
+        nxt: list[_Node] = []
+        for node in nodes:
+            for key in tok.keys:
+                nxt.append(node.children.setdefault(key, _Node()))
+        nodes = nxt
+    for node in nodes:
+        node.concepts.add(concept_id)
+
+
+def _flatten(root: _Node) -> tuple[list[dict[str, int]], list[frozenset[str]]]:
+    """The trie as lists indexed by node number (the root is 0), in depth-first order."""
+    children: list[dict[str, int]] = []
+    ends: list[frozenset[str]] = []
+    none: frozenset[str] = frozenset()
+    stack: list[tuple[_Node, int, str]] = [(root, -1, "")]
+    while stack:
+        node, parent, key = stack.pop()
+        number = len(children)
+        children.append({})
+        ends.append(frozenset(node.concepts) if node.concepts else none)
+        if parent >= 0:
+            children[parent][key] = number
+        # reversed: children are numbered in their insertion order
+        stack.extend((child, number, k) for k, child in reversed(node.children.items()))
+    return children, ends
+
+
 class SpacyExtractor:
     """Finds vocabulary concepts, keywords and terms in French or English text.
 
@@ -132,16 +163,32 @@ class SpacyExtractor:
         self.nlp_en: Language = spacy.blank("en")
         self._analyses: dict[tuple[int, int, int, int, str], _Analysis] = {}
         self.concepts = {c.id: c for c in concepts}
-        self._trie = _Node()
+        # the label trie, flat: node i's children by token key, and the concepts ending there
+        # (plain lists and dicts: a vocabulary with ESCO has over a million nodes, and these
+        # are read back from the cache many times faster than as objects)
+        self._children: list[dict[str, int]] = []
+        self._ends: list[frozenset[str]] = []
         self.trie_from_cache = False
         cached = self._cache_path(concepts, cache_dir) if cache_dir else None
         if cached is not None and cached.exists():
             try:
                 with cached.open("rb") as f:
-                    trie = pickle.load(f)  # noqa: S301 (our own file, in the user's home)
-                if isinstance(trie, _Node):
-                    self._trie, self.trie_from_cache = trie, True
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+                    flat = pickle.load(f)  # noqa: S301 (our own file, in the user's home)
+                children, ends = flat
+                if (
+                    isinstance(children, list)
+                    and isinstance(ends, list)
+                    and len(children) == len(ends)
+                ):
+                    self._children, self._ends, self.trie_from_cache = children, ends, True
+            except (
+                OSError,
+                pickle.UnpicklingError,
+                EOFError,
+                AttributeError,
+                TypeError,
+                ValueError,
+            ):
                 pass  # a damaged cache is rebuilt
         if not self.trie_from_cache:
             self._build(concepts)
@@ -164,7 +211,7 @@ class SpacyExtractor:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with tmp.open("wb") as f:
-                pickle.dump(self._trie, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self._children, self._ends), f, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(path)  # atomic: a reader never sees half a file
         except OSError:
             pass  # no cache: the next start analyses the vocabulary again
@@ -183,6 +230,7 @@ class SpacyExtractor:
                 continue  # register extensions (ESCO, NAF) are French only
             for label in (c.label_en, *c.alt_en):
                 by_lang["en"][clean_text(label)].append(c.id)
+        root = _Node()
         for lang, items in by_lang.items():
             nlp = self.nlp_fr if lang == "fr" else self.nlp_en
             texts = list(items)
@@ -191,18 +239,8 @@ class SpacyExtractor:
                 if not toks or any(t.barrier for t in toks):
                     continue
                 for cid in items[text]:
-                    self._insert(toks, cid)
-
-    def _insert(self, toks: list[_Tok], concept_id: str) -> None:
-        nodes = [self._trie]
-        for tok in toks:
-            nxt: list[_Node] = []
-            for node in nodes:
-                for key in tok.keys:
-                    nxt.append(node.children.setdefault(key, _Node()))
-            nodes = nxt
-        for node in nodes:
-            node.concepts.add(concept_id)
+                    _insert(root, toks, cid)
+        self._children, self._ends = _flatten(root)
 
     # -- analysis -------------------------------------------------------------------------------
     def _tokens(self, doc: Doc, lang: str) -> list[_Tok]:
@@ -272,16 +310,17 @@ class SpacyExtractor:
             offset = start + len(part)
         return tuple(out)
 
-    def _match(self, toks: list[_Tok]) -> list[tuple[int, int, set[str]]]:
+    def _match(self, toks: list[_Tok]) -> list[tuple[int, int, frozenset[str]]]:
         """Longest, leftmost, non-overlapping matches: (first token, last token, concept ids)."""
-        found: list[tuple[int, int, set[str]]] = []
+        found: list[tuple[int, int, frozenset[str]]] = []
         i = 0
         while i < len(toks):
             if toks[i].barrier or toks[i].linking:
                 i += 1
                 continue
-            best: tuple[int, set[str]] | None = None
-            frontier: list[tuple[_Node, int]] = [(self._trie, i)]
+            best: tuple[int, frozenset[str]] | None = None
+            frontier: list[tuple[int, int]] = [(0, i)]
+            children, ends = self._children, self._ends
             while frontier:
                 node, j = frontier.pop()
                 while j < len(toks) and toks[j].linking:
@@ -289,11 +328,11 @@ class SpacyExtractor:
                 if j >= len(toks) or toks[j].barrier:
                     continue
                 for key in toks[j].keys:
-                    child = node.children.get(key)
+                    child = children[node].get(key)
                     if child is None:
                         continue
-                    if child.concepts and (best is None or j > best[0]):
-                        best = (j, child.concepts)
+                    if ends[child] and (best is None or j > best[0]):
+                        best = (j, ends[child])
                     frontier.append((child, j + 1))
             if best is None:
                 i += 1
