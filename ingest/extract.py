@@ -331,8 +331,14 @@ class SpacyExtractor:
                     child = children[node].get(key)
                     if child is None:
                         continue
-                    if ends[child] and (best is None or j > best[0]):
-                        best = (j, ends[child])
+                    if ends[child]:
+                        # several paths may end on the same word (a label in the singular,
+                        # another in the plural): every concept of the longest span is kept,
+                        # whatever order the keys come in
+                        if best is None or j > best[0]:
+                            best = (j, ends[child])
+                        elif j == best[0]:
+                            best = (j, best[1] | ends[child])
                     frontier.append((child, j + 1))
             if best is None:
                 i += 1

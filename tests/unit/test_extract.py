@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +145,43 @@ def test_the_analysed_vocabulary_is_cached_between_runs(
         path.write_bytes(b"not a pickle")
     again = SpacyExtractor(concepts, cache_dir=tmp_path)
     assert not again.trie_from_cache and again.extract(text) == first.extract(text)
+
+
+TIES = """
+import json, sys
+from graph.model import Concept
+from ingest.extract import SpacyExtractor
+vocabulary = [
+    Concept(id="algorithms", kind="skill", label_fr="algorithme", label_en="algorithm"),
+    Concept(id="esco:algorithms", kind="skill", label_fr="algorithmes", label_en="algorithms",
+            source="esco"),
+    Concept(id="aluminium_alloys", kind="material", label_fr="alliage d'aluminium",
+            label_en="aluminium alloy"),
+    Concept(id="esco:aluminium_alloys", kind="material", label_fr="alliages d\u2019aluminium",
+            label_en="aluminium alloys", source="esco"),
+]
+extractor = SpacyExtractor(vocabulary)
+texts = ["Nous voulons un algorithme de tri.", "Tri des alliages d'aluminium."]
+print(json.dumps([sorted(m.concept_id for m in extractor.extract(t).mentions) for t in texts]))
+"""
+
+
+def test_labels_matching_the_same_words_are_all_found_whatever_the_hash_seed() -> None:
+    """Two labels written differently (singular, plural) that match the same words: both
+    concepts are found, in every process (string hashing is randomised per process)."""
+    runs = set()
+    for seed in ("1", "2", "3", "4"):
+        done = subprocess.run(
+            [sys.executable, "-c", TIES],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=Path(__file__).resolve().parents[2],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        runs.add(done.stdout.strip())
+    assert len(runs) == 1, runs
+    assert json.loads(runs.pop()) == [
+        ["algorithms", "esco:algorithms"],
+        ["aluminium_alloys", "esco:aluminium_alloys"],
+    ]
