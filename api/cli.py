@@ -161,15 +161,28 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Sortie JSON / JSON output
 
 @labs_app.callback(invoke_without_command=True)
 @_friendly
-def labs(ctx: typer.Context, as_json: JsonOpt = False, store: StoreOpt = None) -> None:
-    """Liste les laboratoires / list the labs (``labs show ID`` for one)."""
+def labs(
+    ctx: typer.Context,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            help="mots du sigle, du nom ou de la ville / words of the acronym, name or city",
+        ),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="au plus / at most")] = None,
+    as_json: JsonOpt = False,
+    store: StoreOpt = None,
+) -> None:
+    """Liste ou cherche les laboratoires / list or search the labs (``labs show ID`` for one)."""
     if ctx.invoked_subcommand is not None:
         return
     from api.factory import open_store
 
     s = open_store(store)
     try:
-        items = s.labs()
+        total, items = s.search_labs(search, limit or sys.maxsize)
     finally:
         s.close()
     if as_json:
@@ -183,7 +196,8 @@ def labs(ctx: typer.Context, as_json: JsonOpt = False, store: StoreOpt = None) -
         return
     for lab in items:
         typer.echo(f"{lab.id}  {lab.acronym or '':<14} {lab.name} ({lab.city})")
-    typer.echo(f"{len(items)} laboratoires / labs")
+    shown = f"{len(items)} / {total}" if len(items) < total else str(total)
+    typer.echo(f"{shown} laboratoires / labs")
 
 
 @labs_app.command("show")

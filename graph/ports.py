@@ -105,6 +105,12 @@ class GraphStore(Protocol):
         """One lab, or None."""
         ...
 
+    def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:
+        """Labs whose acronym, name or city has a word starting with each word of ``query``
+        (accents and case ignored; every lab without one), ordered as ``graph.search.order``
+        says: how many match, and the ``limit`` of them after the first ``offset``."""
+        ...
+
     def lab_profiles(self) -> dict[str, Extraction]:
         """Each lab's extraction, by lab id."""
         ...

@@ -23,6 +23,8 @@ from graph.track_record import TrackRecord, TrackRecords, industry_strengths
 MAX_TEXT_CHARS = 20_000
 """Longest need or description accepted, in characters (about eight pages)."""
 MAX_LIMIT = 100
+MAX_PAGE = 1000
+"""The most labs one page of a search lists."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +275,25 @@ class PairingService:
                 f"Laboratoire inconnu : {lab_id}", f"Unknown lab: {lab_id}", where="lab_id"
             )
         return lab
+
+    def search_labs(
+        self, query: str | None = None, limit: int = 50, offset: int = 0
+    ) -> tuple[int, list[Lab]]:
+        """Labs by acronym, name or city (every word of ``query`` starts one of their words,
+        accents and case ignored; all labs without a query): how many, and one page."""
+        if not 1 <= limit <= MAX_PAGE:
+            raise InputError(
+                f"« limit » doit être entre 1 et {MAX_PAGE} (reçu {limit}).",
+                f"'limit' must be between 1 and {MAX_PAGE} (got {limit}).",
+                where="limit",
+            )
+        if offset < 0:
+            raise InputError(
+                f"« offset » ne peut pas être négatif (reçu {offset}).",
+                f"'offset' cannot be negative (got {offset}).",
+                where="offset",
+            )
+        return self.store.search_labs(query, limit, offset)
 
     def track_records(self) -> TrackRecords:
         """Every lab's track record, built once per store revision."""

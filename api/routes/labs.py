@@ -1,8 +1,8 @@
-"""Labs: list, detail, opportunities."""
+"""Labs: search, detail, opportunities."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import ServiceDep
 from api.schemas import (
@@ -16,14 +16,25 @@ from api.schemas import (
     lab_public,
     need_public,
 )
+from graph.service import MAX_PAGE
 
 router = APIRouter(prefix="/api/labs", tags=["labs"])
 
 
 @router.get("")
-def list_labs(service: ServiceDep) -> list[LabPublic]:
-    """Every lab, by RNSR id."""
-    return [lab_public(lab) for lab in service.store.labs()]
+def list_labs(
+    service: ServiceDep,
+    response: Response,
+    q: str = Query("", max_length=200, description="mots du sigle, du nom ou de la ville"),
+    limit: int = Query(100, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0),
+) -> list[LabPublic]:
+    """Labs whose acronym, name or city has a word starting with each word of ``q`` (accents and
+    case ignored), the acronym equal to ``q`` first, then by name; ``X-Total-Count`` gives how
+    many match."""
+    total, labs = service.search_labs(q, limit, offset)
+    response.headers["X-Total-Count"] = str(total)
+    return [lab_public(lab) for lab in labs]
 
 
 @router.get("/{lab_id}")

@@ -13,10 +13,33 @@ CONSTRAINT_QUERIES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE",
 )
 FULLTEXT_QUERIES: tuple[LiteralString, ...] = (
-    "CREATE FULLTEXT INDEX lab_names IF NOT EXISTS FOR (n:Lab) ON EACH [n.name, n.acronym]",
+    # the key is folded already (graph.search): split on spaces, nothing else
+    "CREATE FULLTEXT INDEX lab_search IF NOT EXISTS FOR (n:Lab) ON EACH [n.search_key] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
     "CREATE FULLTEXT INDEX concept_labels IF NOT EXISTS FOR (n:Concept) "
     "ON EACH [n.label_fr, n.label_en, n.synonyms]",
 )
+# indexes of earlier versions, no longer used
+DROP_QUERIES: tuple[LiteralString, ...] = ("DROP INDEX lab_names IF EXISTS",)
+AWAIT_INDEXES_QUERY: LiteralString = "CALL db.awaitIndexes(300)"
+
+STALE_SEARCH_KEYS_QUERY: LiteralString = """
+MATCH (l:Lab) WHERE l.search_key IS NULL
+RETURN l.id AS id, l.name AS name, l.acronym AS acronym, l.city AS city
+"""
+SET_SEARCH_KEYS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MATCH (l:Lab {id: row.id})
+SET l.search_key = row.key
+"""
+SEARCH_LABS_QUERY: LiteralString = """
+CALL db.index.fulltext.queryNodes('lab_search', $lucene) YIELD node
+RETURN node.id AS id, node.name AS name, node.acronym AS acronym
+"""
+LAB_NAMES_QUERY: LiteralString = (
+    "MATCH (l:Lab) RETURN l.id AS id, l.name AS name, l.acronym AS acronym"
+)
+LABS_BY_ID_QUERY: LiteralString = "UNWIND $ids AS id MATCH (l:Lab {id: id}) RETURN l {.*} AS l"
 
 UPSERT_CONCEPTS_QUERY: LiteralString = """
 UNWIND $rows AS row
@@ -43,7 +66,8 @@ MERGE (l:Lab {id: row.id})
 SET l.name = row.name, l.acronym = row.acronym, l.city = row.city,
     l.description = row.description, l.language = row.language,
     l.keywords = row.keywords, l.terms = row.terms, l.postcode = row.postcode,
-    l.institutions = row.institutions, l.parent_ids = row.parent_ids, l.domains = row.domains
+    l.institutions = row.institutions, l.parent_ids = row.parent_ids, l.domains = row.domains,
+    l.search_key = row.search_key
 WITH l, row
 OPTIONAL MATCH (l)-[old:HAS_CAPABILITY]->()
 DELETE old

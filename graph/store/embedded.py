@@ -28,6 +28,7 @@ from graph.model import (
     Participation,
     Project,
 )
+from graph.search import order, query_words, search_key
 
 DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
 DB_NAME = "passerelle.sqlite3"
@@ -80,6 +81,7 @@ _MIGRATIONS = (
     ("company", "region", "TEXT"),
     ("company", "siren", "TEXT"),
     ("concept", "source", "TEXT NOT NULL DEFAULT 'passerelle'"),
+    ("lab", "search_key", "TEXT NOT NULL DEFAULT ''"),
 )
 
 
@@ -119,21 +121,35 @@ class EmbeddedGraphStore:
 
     # -- plumbing ---------------------------------------------------------------------------
     def _migrate(self) -> None:
-        """Add the columns a store written by an earlier version lacks (in one transaction)."""
+        """Add the columns a store written by an earlier version lacks, and the labs' search keys."""
         todo = []
         for table, column, definition in _MIGRATIONS:
             have = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
             if column not in have:
                 todo.append(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
         if todo:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in todo:
-                    self._conn.execute(statement)
-                self._conn.execute("COMMIT")
-            except sqlite3.Error:
-                self._conn.execute("ROLLBACK")
-                raise
+            self._transaction(todo, [])
+        # labs written before search keys existed get theirs (a name is never empty)
+        stale = self._conn.execute(
+            "SELECT id, name, acronym, city FROM lab WHERE search_key = ''"
+        ).fetchall()
+        if stale:
+            keys = [
+                (search_key(Lab(id=i, name=n, acronym=a, city=c, description="")), i)
+                for i, n, a, c in stale
+            ]
+            self._transaction([], keys)
+
+    def _transaction(self, statements: list[str], search_keys: list[tuple[str, str]]) -> None:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                self._conn.execute(statement)
+            self._conn.executemany("UPDATE lab SET search_key = ? WHERE id = ?", search_keys)
+            self._conn.execute("COMMIT")
+        except sqlite3.Error:
+            self._conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _write(self, *, bump: bool = True) -> Iterator[sqlite3.Cursor]:
@@ -243,13 +259,13 @@ class EmbeddedGraphStore:
             for lab, ex in items:
                 cur.execute(
                     "INSERT INTO lab (id, name, acronym, city, description, language, keywords, terms,"
-                    " postcode, institutions, parent_ids, domains)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                    " postcode, institutions, parent_ids, domains, search_key)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
                     " name=excluded.name, acronym=excluded.acronym, city=excluded.city,"
                     " description=excluded.description, language=excluded.language,"
                     " keywords=excluded.keywords, terms=excluded.terms, postcode=excluded.postcode,"
                     " institutions=excluded.institutions, parent_ids=excluded.parent_ids,"
-                    " domains=excluded.domains",
+                    " domains=excluded.domains, search_key=excluded.search_key",
                     (
                         lab.id,
                         lab.name,
@@ -263,6 +279,7 @@ class EmbeddedGraphStore:
                         json.dumps(list(lab.institutions)),
                         json.dumps(list(lab.parent_ids)),
                         lab.domains,
+                        search_key(lab),
                     ),
                 )
                 self._write_mentions(cur, "has_capability", "lab_id", lab.id, ex.mentions)
@@ -462,6 +479,26 @@ class EmbeddedGraphStore:
                 () if owner is None else (owner,),
             )
         }
+
+    def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:
+        """Labs matching ``query`` (see ``graph.search``): how many, and one page of them."""
+        words = query_words(query)
+        # the words are folded to letters and digits: nothing in them is a LIKE wildcard
+        where = " AND ".join(["(' ' || search_key) LIKE ?"] * len(words))
+        hits = self._rows(
+            "SELECT id, name, acronym FROM lab" + (f" WHERE {where}" if words else ""),
+            tuple(f"% {w}%" for w in words),
+        )
+        ids = order(((r["id"], r["name"], r["acronym"]) for r in hits), words)
+        page = ids[offset : offset + limit]
+        if not page:
+            return len(ids), []
+        marks = ", ".join("?" * len(page))
+        found = {
+            r["id"]: self._lab(r)
+            for r in self._rows(f"SELECT * FROM lab WHERE id IN ({marks})", tuple(page))
+        }
+        return len(ids), [found[i] for i in page]
 
     def lab_profiles(self) -> dict[str, Extraction]:
         """Each lab's extraction, by lab id."""

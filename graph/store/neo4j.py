@@ -37,6 +37,7 @@ from graph.model import (
     Participation,
     Project,
 )
+from graph.search import order, query_words, search_key
 from graph.store import cypher
 
 # the driver logs each retry; the store reports the failure itself (StoreUnavailable)
@@ -208,11 +209,23 @@ class Neo4jGraphStore:
         return self._guard(run)
 
     def setup(self) -> None:
-        """Uniqueness constraints and full-text indexes, created if missing."""
+        """Uniqueness constraints and full-text indexes, created if missing and online;
+        the search keys of labs written by an earlier version."""
 
         def run() -> None:
-            for q in (*cypher.CONSTRAINT_QUERIES, *cypher.FULLTEXT_QUERIES):
+            for q in (*cypher.CONSTRAINT_QUERIES, *cypher.FULLTEXT_QUERIES, *cypher.DROP_QUERIES):
                 self.driver.execute_query(q, database_=self.database)
+            self.driver.execute_query(cypher.AWAIT_INDEXES_QUERY, database_=self.database)
+            stale, _, _ = self.driver.execute_query(
+                cypher.STALE_SEARCH_KEYS_QUERY, database_=self.database
+            )
+            rows = [
+                {"id": r["id"], "key": search_key(Lab(**r.data(), description=""))} for r in stale
+            ]
+            for batch in _batches(rows):
+                self.driver.execute_query(
+                    cypher.SET_SEARCH_KEYS_QUERY, rows=batch, database_=self.database
+                )
 
         self._guard(run)
         self._ready = True
@@ -267,6 +280,7 @@ class Neo4jGraphStore:
                 "institutions": list(lab.institutions),
                 "parent_ids": list(lab.parent_ids),
                 "domains": lab.domains,
+                "search_key": search_key(lab),
             }
             for lab, ex in labs
         ]
@@ -465,6 +479,25 @@ class Neo4jGraphStore:
             parent_ids=tuple(d.get("parent_ids") or ()),
             domains=d.get("domains") or "",
         )
+
+    def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:
+        """Labs matching ``query`` (see ``graph.search``), found with the full-text index on
+        their search keys: how many, and one page of them."""
+        if not self._ready:
+            self.setup()  # the index, and the keys of labs written by an earlier version
+        words = query_words(query)
+        if words:
+            # folded words are letters and digits only: no Lucene syntax can slip in
+            hits = self._read(cypher.SEARCH_LABS_QUERY, lucene=" AND ".join(f"{w}*" for w in words))
+        else:
+            hits = self._read(cypher.LAB_NAMES_QUERY)
+        ids = order(((r["id"], r["name"], r["acronym"]) for r in hits), words)
+        page = ids[offset : offset + limit]
+        found = {
+            r["l"]["id"]: self._lab(r["l"])
+            for r in (self._read(cypher.LABS_BY_ID_QUERY, ids=page) if page else [])
+        }
+        return len(ids), [found[i] for i in page]
 
     def labs(self) -> list[Lab]:
         """Every lab, ordered by id."""

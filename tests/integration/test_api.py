@@ -160,6 +160,25 @@ def test_labs(client: TestClient) -> None:
     assert {c["id"] for c in lab["capabilities"]} >= {"corrosion"}
 
 
+def test_lab_search_pages_and_counts(client: TestClient) -> None:
+    r = client.get("/api/labs", params={"q": "Jean Lamour"})
+    assert r.status_code == 200
+    assert [lab["id"] for lab in r.json()] == [IJL]
+    assert r.headers["x-total-count"] == "1"
+    nancy = client.get("/api/labs", params={"q": "NANCY"}).json()
+    assert nancy and all("nancy" in (lab["city"] or "").lower() for lab in nancy)
+    first = client.get("/api/labs", params={"limit": 5})
+    second = client.get("/api/labs", params={"limit": 5, "offset": 5})
+    assert first.headers["x-total-count"] == second.headers["x-total-count"] == "20"
+    assert len(first.json()) == len(second.json()) == 5
+    assert not {lab["id"] for lab in first.json()} & {lab["id"] for lab in second.json()}
+    assert client.get("/api/labs", params={"q": "introuvable"}).json() == []
+    for bad in ({"limit": 0}, {"limit": 5000}, {"offset": -1}, {"q": "x" * 201}):
+        r = client.get("/api/labs", params=bad)
+        assert r.status_code == 422, bad
+        assert r.json()["message"] and r.json()["message_en"], bad
+
+
 def test_demo_need_pairings_and_opportunities(client: TestClient, service) -> None:
     need = service.store.needs()[0]
     body = client.get(f"/api/needs/{need.id}/pairings").json()

@@ -127,6 +127,12 @@ def test_cli_match_and_labs_human_output(loaded: Path) -> None:
     assert re.search(r"^ 1\. ", out.stdout, re.M) and "Concepts partagés" in out.stdout
     labs = run_cli(loaded, "labs")
     assert labs.returncode == 0 and "200918462H" in labs.stdout and "20 laboratoires" in labs.stdout
+    found = run_cli(loaded, "labs", "--search", "jean lamour", "--json")
+    assert found.returncode == 0, found.stderr
+    assert [lab["acronym"] for lab in json.loads(found.stdout)] == ["IJL"]
+    few = run_cli(loaded, "labs", "-s", "nancy", "--limit", "2")
+    assert few.returncode == 0, few.stderr
+    assert re.search(r"^2 / \d+ laboratoires", few.stdout, re.M), few.stdout
 
 
 def test_cli_errors_are_clear(loaded: Path) -> None:

@@ -18,6 +18,7 @@ import pytest
 from graph.errors import StoreError
 from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
 from graph.ports import GraphStore
+from graph.search import matches, order, query_words, search_key
 from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
 from ingest.demo import load_demo, read_demo
@@ -219,6 +220,25 @@ def test_needs_written_in_one_batch_read_as_written_one_by_one(
     one_by_one.close()
 
 
+def test_labs_written_before_search_keys_existed_are_found(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    write_sample(store)
+    if isinstance(store, EmbeddedGraphStore):
+        store._conn.execute("ALTER TABLE lab DROP COLUMN search_key")  # as an older version left it
+        store.close()
+        reopened: GraphStore = EmbeddedGraphStore(tmp_path)
+    else:
+        from graph.store.neo4j import Neo4jGraphStore
+
+        neo: Any = store
+        neo.driver.execute_query("MATCH (l:Lab) REMOVE l.search_key", database_=neo.database)
+        neo.driver.execute_query("DROP INDEX lab_search IF EXISTS", database_=neo.database)
+        reopened = Neo4jGraphStore(neo.driver, neo.database)
+    assert reopened.search_labs("lem3", 10) == (1, [LABS[0][0]])
+    assert reopened.search_labs("jean lamour", 10) == (1, [LABS[1][0]])
+
+
 def test_same_writes_give_the_same_reads(tmp_path: Path, neo4j_store: GraphStore) -> None:
     embedded = EmbeddedGraphStore(tmp_path)
     try:
@@ -292,6 +312,59 @@ def test_every_lab_gets_the_same_opportunities_from_both_stores(
         ]
 
 
+SEARCHES = [
+    "",
+    "IJL",
+    "ijl",
+    "lamour",
+    "Jean Lamour",
+    "énergétique",
+    "ENERGETIQUE",
+    "nancy",
+    "Metz",
+    "l",
+    "laboratoire d'",
+    "génie des procédés",
+    "3",
+    "zzz",
+    "*",
+    'lamour" OR "x',
+    "nancy AND metz",
+]
+
+
+def test_lab_search_reads_the_same_in_both_stores(
+    both_demo: tuple[PairingService, PairingService],
+) -> None:
+    embedded, neo = both_demo
+    labs = embedded.store.labs()
+    rng = random.Random(5)
+    vocabulary = sorted({w for lab in labs for w in search_key(lab).split()})
+    queries = SEARCHES + [
+        " ".join(w[: rng.randint(1, len(w))] for w in rng.sample(vocabulary, rng.randint(1, 3)))
+        for _ in range(40)
+    ]
+    for q in queries:
+        words = query_words(q)
+        expected = order(
+            [(lab.id, lab.name, lab.acronym) for lab in labs if matches(search_key(lab), words)],
+            words,
+        )
+        for service in both_demo:
+            total, page = service.search_labs(q, limit=1000)
+            assert (total, [lab.id for lab in page]) == (len(expected), expected), q
+    total, first = neo.search_labs("ijl", limit=5)
+    assert first[0].acronym == "IJL" and first[0] == embedded.store.lab(first[0].id)
+    assert embedded.search_labs("Lamour")[1][0].acronym == "IJL"
+    # pages follow each other without gap or overlap
+    for service in both_demo:
+        total, whole = service.search_labs(limit=1000)
+        assert total == len(labs)
+        pages = [lab for at in range(0, total, 7) for lab in service.search_labs(None, 7, at)[1]]
+        assert pages == whole
+        assert service.search_labs(None, 5, total) == (total, [])
+
+
 def test_neo4j_declares_its_constraints_and_indexes(
     both_demo: tuple[PairingService, PairingService],
 ) -> None:
@@ -306,7 +379,8 @@ def test_neo4j_declares_its_constraints_and_indexes(
     records, _, _ = driver.execute_query(
         "SHOW FULLTEXT INDEXES YIELD name, state", database_=database
     )
-    assert records and all(r["state"] == "ONLINE" for r in records)
+    assert {r["name"] for r in records} == {"lab_search", "concept_labels"}
+    assert all(r["state"] == "ONLINE" for r in records)
 
 
 def test_any_text_gets_the_same_ranking_from_both_stores(

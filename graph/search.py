@@ -1,0 +1,61 @@
+"""Finding labs by name, acronym or city: the rules both stores follow.
+
+A lab's search key is its acronym, name and city folded (lower case, no accents, words of
+letters and digits separated by single spaces). A query matches a lab when each of its words
+starts a word of the key. Stores retrieve the matches (SQLite with ``LIKE``, Neo4j with a
+full-text index on the key); the order is decided here, so that both give the same pages.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from graph.model import Lab
+
+MAX_QUERY_WORDS = 12
+
+
+def fold(text: str | None) -> str:
+    """Lower case, accents and punctuation removed, words separated by single spaces.
+
+    Examples
+    --------
+    >>> fold("Laboratoire d'Énergétique et de Mécanique Théorique (LEMTA)")
+    'laboratoire d energetique et de mecanique theorique lemta'
+    """
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"[a-z0-9]+", plain))
+
+
+def search_key(lab: Lab) -> str:
+    """What a query is matched against: acronym, name and city, folded."""
+    return " ".join(part for part in (fold(lab.acronym), fold(lab.name), fold(lab.city)) if part)
+
+
+def query_words(query: str | None) -> list[str]:
+    """The distinct words of a query, folded, in order (at most MAX_QUERY_WORDS)."""
+    words = list(dict.fromkeys(fold(query).split()))
+    return words[:MAX_QUERY_WORDS]
+
+
+def matches(key: str, words: Iterable[str]) -> bool:
+    """True when each word starts a word of ``key`` (what the stores retrieve)."""
+    padded = f" {key}"
+    return all(f" {w}" in padded for w in words)
+
+
+def order(hits: Iterable[tuple[str, str, str | None]], words: list[str]) -> list[str]:
+    """Lab ids of ``(id, name, acronym)`` hits, best first: the acronym equal to the query,
+    then the name (accents and case ignored), then the id."""
+    whole = " ".join(words)
+
+    def rank(hit: tuple[str, str, str | None]) -> tuple[int, str, str]:
+        lab_id, name, acronym = hit
+        return (0 if whole and fold(acronym) == whole else 1, fold(name), lab_id)
+
+    return [hit[0] for hit in sorted(hits, key=rank)]
