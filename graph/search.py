@@ -9,10 +9,10 @@ full-text index on the key); the order is decided here, so that both give the sa
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 
 from graph.model import Lab
+from graph.text import fold as fold_text
 
 MAX_QUERY_WORDS = 12
 
@@ -25,11 +25,7 @@ def fold(text: str | None) -> str:
     >>> fold("Laboratoire d'Énergétique et de Mécanique Théorique (LEMTA)")
     'laboratoire d energetique et de mecanique theorique lemta'
     """
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"[a-z0-9]+", plain))
+    return " ".join(re.findall(r"[a-z0-9]+", fold_text(text))) if text else ""
 
 
 def search_key(lab: Lab) -> str:

@@ -23,8 +23,10 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from graph import text as graph_text
 from graph.errors import ExtractionError
 from graph.model import Concept, ConceptMention, Extraction
+from graph.text import fold
 from ingest import normalize
 from ingest.normalize import (
     LINKING_WORDS,
@@ -33,7 +35,6 @@ from ingest.normalize import (
     clean_text,
     detect_language,
     en_lemma,
-    fold,
     is_acronym,
     stem,
     strip_elision,
@@ -197,7 +198,7 @@ class SpacyExtractor:
 
     def _cache_path(self, concepts: Sequence[Concept], cache_dir: Path) -> Path:
         digest = hashlib.sha256()
-        for source in (__file__, normalize.__file__):
+        for source in (__file__, normalize.__file__, graph_text.__file__):
             digest.update(Path(source).read_bytes())
         digest.update(f"{self.nlp_fr.meta.get('name')}-{self.nlp_fr.meta.get('version')}".encode())
         for c in sorted(concepts, key=lambda c: c.id):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 STOPWORDS_FR = frozenset(
     """a à au aux avec ce ces cet cette de des du elle en et il ils je l la le les leur leurs
@@ -27,19 +26,6 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 def clean_text(text: str) -> str:
     """Unify apostrophes, ligatures and spaces, without changing offsets' meaning much."""
     return text.translate(_APOSTROPHES).replace("\u00a0", " ").replace("\u202f", " ")
-
-
-def fold(text: str) -> str:
-    """Lower case, without accents or ligatures.
-
-    Examples
-    --------
-    >>> fold("Œuvre Éléments")
-    'oeuvre elements'
-    """
-    text = text.lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def stem(word: str) -> str:
