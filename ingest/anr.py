@@ -13,7 +13,7 @@ COLLABORATED_WITH edges are then derived from shared projects (``graph.track_rec
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from graph.model import Company, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from graph.track_record import derive_collaborations
 from ingest.readers import Report, RowError, open_rows, read_rows
-from ingest.resolve import Merges, city_name, company_id, lab_id
+from ingest.resolve import LabNames, Merges, city_name, company_id
 
 COL_PROJECT = "id"
 COL_ACRONYM = "Projet.Acronyme"
@@ -61,9 +61,33 @@ class _Batch:
     participations: dict[tuple[str, str, str], Participation] = field(default_factory=dict)
 
 
+def codes(row: dict[str, str]) -> tuple[str, str | None]:
+    """The row's RNSR code and SIREN: some rows carry a company's SIREN in the RNSR column."""
+    rnsr = row[COL_RNSR].strip().upper()
+    return ("", rnsr) if _SIREN.match(rnsr) else (rnsr, None)
+
+
+def coded_labs(records: Iterable[tuple[int, dict[str, str] | RowError]]) -> set[tuple[str, str]]:
+    """(name, RNSR code) of every row naming a lab with a valid code."""
+    out = set()
+    for _, row in records:
+        if isinstance(row, RowError):
+            continue
+        rnsr, _ = codes(row)
+        name = " ".join(row[COL_NAME].split())
+        if name and _RNSR_ID.match(rnsr):
+            out.add((name, rnsr))
+    return out
+
+
 class _AnrLoad:
     def __init__(
-        self, store: GraphStore, extractor: Extractor, committees: dict[str, str], report: Report
+        self,
+        store: GraphStore,
+        extractor: Extractor,
+        committees: dict[str, str],
+        report: Report,
+        coded: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.store, self.extractor, self.committees, self.report = (
             store,
@@ -71,7 +95,9 @@ class _AnrLoad:
             committees,
             report,
         )
-        self.labs = {lab.id for lab in store.labs()}
+        known = store.labs()
+        self.labs = {lab.id for lab in known}
+        self.lab_names = LabNames(known, coded)
         self.companies = {c.id: c for c in store.companies()}
         self.projects = {p.id: p for p in store.projects()}
         self.participations: dict[tuple[str, str, str], Participation] = {
@@ -106,10 +132,7 @@ class _AnrLoad:
         if not name:
             self.report.reject(RowError(file, line, "nom du partenaire vide / empty partner name"))
             return
-        rnsr, siren = row[COL_RNSR].strip().upper(), None
-        if _SIREN.match(rnsr):
-            # some rows carry a company's SIREN in the RNSR column: it identifies the company
-            rnsr, siren = "", rnsr
+        rnsr, siren = codes(row)
         if rnsr and not _RNSR_ID.match(rnsr):
             self.report.reject(
                 RowError(file, line, f"code RNSR invalide / invalid RNSR code {rnsr!r}")
@@ -118,7 +141,12 @@ class _AnrLoad:
         category = " ".join(row[COL_CATEGORY].split())
         coordinator = row[COL_COORDINATOR].strip().lower() in {"true", "vrai", "1"}
         if rnsr or category == PUBLIC_LAB:
-            kind, pid = "lab", lab_id(name, rnsr)
+            pid, by_name = self.lab_names.resolve(name, rnsr)
+            kind = "lab"
+            if by_name:
+                # listed with the merges when ANR spells it otherwise than the RNSR
+                self.merges.add(pid, name)
+                self.merges.add(pid, self.lab_names.official[pid])
             if pid not in self.labs and pid not in batch.labs:
                 batch.labs[pid] = Lab(id=pid, name=name, city=city_name(row[COL_CITY]))
         elif category in COMPANY_CATEGORIES:
@@ -237,7 +265,8 @@ def ingest_anr(
     committees = read_committees(committees_path) if committees_path else {}
     lines, records = open_rows(path, delimiter=",", required=REQUIRED)
     total = max(lines - 1, 1)
-    load = _AnrLoad(store, extractor, committees, report)
+    # first pass: the labs the file names with their RNSR code (one for those it names without)
+    load = _AnrLoad(store, extractor, committees, report, sorted(coded_labs(records)))
     batch = _Batch()
     rows = 0
     for line, row in records:

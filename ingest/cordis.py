@@ -33,7 +33,7 @@ from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from ingest.anr import finish_partners, write_partners
 from ingest.readers import Report, RowError, open_rows, read_rows
-from ingest.resolve import Merges, city_name, company_id, lab_id
+from ingest.resolve import LabNames, Merges, city_name, company_id
 
 SOURCE = "cordis"
 ID_PREFIX = "cordis:"
@@ -157,7 +157,9 @@ class _Batch:
 class _CordisLoad:
     def __init__(self, store: GraphStore, extractor: Extractor, report: Report) -> None:
         self.store, self.extractor, self.report = store, extractor, report
-        self.labs = {lab.id for lab in store.labs()}
+        known = store.labs()
+        self.labs = {lab.id for lab in known}
+        self.lab_names = LabNames(known)
         self.companies = {c.id: c for c in store.companies()}
         self.participations: dict[tuple[str, str, str], Participation] = {
             (p.project_id, p.partner_kind, p.partner_id): p for p in store.participations()
@@ -261,7 +263,10 @@ class _CordisLoad:
         return cid
 
     def lab(self, batch: _Batch, row: dict[str, str], name: str) -> str:
-        lid = lab_id(name)
+        lid, by_name = self.lab_names.resolve(name)
+        if by_name:
+            self.merges.add(lid, name)
+            self.merges.add(lid, self.lab_names.official[lid])
         if lid in self.seen_labs:
             return lid
         self.seen_labs.add(lid)

@@ -131,7 +131,7 @@ Rows = Iterator[tuple[int, dict[str, str] | RowError]]
 
 def open_rows(
     path: Path, *, delimiter: str | Sequence[str], required: Sequence[str]
-) -> tuple[int, Rows]:
+) -> tuple[int, Records]:
     """Check the whole file now, then give its line count and its records, read lazily.
 
     ``delimiter`` may list candidates: the one that splits the header into most fields is used.
@@ -163,7 +163,19 @@ def open_rows(
             f"{path.name}: required column(s) missing: {', '.join(missing)}.",
             where=f"{path}:1",
         )
-    return lines, _records(path, header, chosen)
+    return lines, Records(path, header, chosen)
+
+
+@dataclass(frozen=True)
+class Records:
+    """A checked file's records, read lazily, afresh at each iteration."""
+
+    path: Path
+    header: list[str]
+    delimiter: str
+
+    def __iter__(self) -> Rows:
+        return _records(self.path, self.header, self.delimiter)
 
 
 def _records(path: Path, header: list[str], delimiter: str) -> Rows:

@@ -2,14 +2,18 @@
 
 Companies are keyed by SIREN when known, otherwise by a normalised name: case, accents,
 punctuation and legal forms (SA, SAS, SARL, SASU, GmbH...) do not count. Labs are keyed by their
-RNSR id, otherwise by their normalised name.
+RNSR id, otherwise by the RNSR unit of that name when only one bears it, otherwise by their
+normalised name.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
+
+from graph.model import Lab
+from graph.text import fold
 
 LEGAL_FORMS = frozenset(
     """
@@ -19,16 +23,6 @@ LEGAL_FORMS = frozenset(
     """.split()
 )
 _SIREN = re.compile(r"^\d{9}$")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, œ → oe.
-
-    >>> fold("Société Générale d'Électricité")
-    "societe generale d'electricite"
-    """
-    text = unicodedata.normalize("NFKD", text.lower().replace("œ", "oe").replace("æ", "ae"))
-    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def name_key(name: str) -> str:
@@ -85,6 +79,34 @@ def lab_id(name: str, rnsr: str | None = None) -> str:
     if code:
         return code
     return "name:" + name_key(name).replace(" ", "-")
+
+
+class LabNames:
+    """Lab ids for partners that registers name: the RNSR code when given; else the RNSR unit
+    that alone bears the partner's normalised name (ANR and CORDIS often leave the code out);
+    else ``name:<normalised name>``. A name that several units bear is not guessed."""
+
+    def __init__(self, labs: Iterable[Lab], coded: Iterable[tuple[str, str]] = ()) -> None:
+        """``labs``: the store's; ``coded``: (name, RNSR code) pairs the source itself gives,
+        so that a lab named with its code on one row and without it on another is one lab,
+        whatever the order of the rows and however many times the source is loaded."""
+        units: dict[str, set[str]] = defaultdict(set)
+        self.official: dict[str, str] = {}
+        for lab in labs:
+            if not lab.id.startswith("name:"):
+                units[name_key(lab.name)].add(lab.id)
+                self.official[lab.id] = lab.name
+        for name, code in coded:
+            units[name_key(name)].add(code)
+            self.official.setdefault(code, name)
+        self._by_name = {key: ids.pop() for key, ids in units.items() if len(ids) == 1}
+
+    def resolve(self, name: str, rnsr: str | None = None) -> tuple[str, bool]:
+        """The lab id, and whether it was found by name among the RNSR units."""
+        if (rnsr or "").strip():
+            return lab_id(name, rnsr), False
+        unit = self._by_name.get(name_key(name))
+        return (unit, True) if unit else (lab_id(name), False)
 
 
 class Merges:

@@ -10,12 +10,12 @@ written description (the demo corpus) keeps it, and its profile is extracted fro
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from graph.model import Extraction, Lab
 from graph.ports import Extractor, GraphStore
-from ingest.readers import Report, RowError, Rows, open_rows, read_rows
+from ingest.readers import Report, RowError, open_rows, read_rows
 
 REQUIRED = ("numero_national_de_structure", "libelle", "commune")
 BATCH = 500
@@ -79,7 +79,9 @@ def read_domains(path: Path) -> dict[str, str]:
     return domains
 
 
-def _batches(path: Path, rows: Rows, report: Report) -> Iterator[list[Lab]]:
+def _batches(
+    path: Path, rows: Iterable[tuple[int, dict[str, str] | RowError]], report: Report
+) -> Iterator[list[Lab]]:
     batch: list[Lab] = []
     seen: set[str] = set()
     for line, item in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,11 @@ from api.main import create_app
 from graph.ports import GraphStore
 from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
-from ingest.anr import ingest_anr
+from ingest import anr
+from ingest.anr import coded_labs, ingest_anr
 from ingest.extract import SpacyExtractor
+from ingest.readers import RowError, open_rows, read_rows
+from ingest.resolve import name_key
 from ingest.rnsr import ingest_rnsr
 from tests.shared_data import shared_data
 
@@ -57,6 +61,36 @@ def test_every_unit_and_every_project_is_loaded(
     for error in first["anr"].errors:
         assert error.file == "anr_partners_2010_2020.csv.gz" and error.line > 1
     assert first["anr"].merges, "some companies are written several ways"
+
+
+def test_anr_labs_named_without_their_code_join_their_rnsr_unit(
+    embedded: tuple[EmbeddedGraphStore, dict[str, Any]],
+) -> None:
+    """A register unit's name, borne by no other unit and given with no other code in the ANR
+    file, never becomes a second lab."""
+    store, first = embedded
+    data = shared_data()
+    register: dict[str, set[str]] = defaultdict(set)
+    for _, row in read_rows(
+        data / "rnsr" / "rnsr_structures_actives.csv", delimiter=";", required=("libelle",)
+    ):
+        if not isinstance(row, RowError):
+            register[name_key(row["libelle"])].add(row["numero_national_de_structure"].upper())
+    _, records = open_rows(
+        data / "anr" / "anr_partners_2010_2020.csv.gz", delimiter=",", required=anr.REQUIRED
+    )
+    given: dict[str, set[str]] = defaultdict(set)
+    for name, code in coded_labs(records):
+        given[name_key(name)].add(code)
+    unique = {key for key, ids in register.items() if len(ids) == 1 and given.get(key, ids) <= ids}
+    strays = [
+        lab.id
+        for lab in store.labs()
+        if lab.id.startswith("name:") and name_key(lab.name) in unique
+    ]
+    assert strays == []
+    # the ANR spellings that became RNSR units are listed with the merges
+    assert sum(1 for key in first["anr"].merges if not key.startswith("name:")) > 50
 
 
 def test_loading_again_changes_no_count(

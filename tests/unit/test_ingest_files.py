@@ -150,3 +150,53 @@ def test_company_names_resolve_across_case_accents_punctuation_and_legal_forms()
     assert name_key("Müller GmbH") == name_key("MULLER")
     assert company_id("Acme", "123456789") == "siren:123456789"
     assert name_key("Acme") != name_key("Acme Industrie")
+
+
+def test_anr_labs_without_a_code_join_the_rnsr_unit_of_that_name(
+    tmp_path: Path, store: EmbeddedGraphStore, extractor: SpacyExtractor
+) -> None:
+    """ANR often names a lab without its RNSR code: when one RNSR unit alone bears that name,
+    the participation is that unit's, not a second node's; a name two units share stays apart."""
+    rnsr = [
+        RNSR_HEADER,
+        RNSR_ROWS[0],
+        "201220331K;Laboratoire commun;LC1;57000;METZ;;;;",
+        "201220332L;Laboratoire Commun;LC2;54000;NANCY;;;;",
+    ]
+    ingest_rnsr(write(tmp_path / "rnsr.csv", "\n".join(rnsr) + "\n"), store, extractor)
+    labs_before = {lab.id for lab in store.labs()}
+    rows = [
+        "ANR-15-CE08-0001,ALU,ANR-15-CE08-0001-01,True,INSTITUT JEAN LAMOUR,Laboratoire public,"
+        ",NANCY,Grand Est,France",
+        "ANR-15-CE08-0001,ALU,ANR-15-CE08-0001-02,False,ACME S.A.S.,PME,,METZ,Grand Est,France",
+        "ANR-15-CE08-0001,ALU,ANR-15-CE08-0001-03,False,Laboratoire commun,Laboratoire public,"
+        ",METZ,Grand Est,France",
+    ]
+    path = write(tmp_path / "anr.csv.gz", "\n".join([ANR_HEADER, *rows]) + "\n", gz=True)
+    report = ingest_anr(path, store, extractor)
+    assert {lab.id for lab in store.labs()} - labs_before == {"name:laboratoire-commun"}
+    assert [(c.lab_id, c.company_id) for c in store.collaborations("200918462H")] == [
+        ("200918462H", "name:acme")
+    ]
+    assert report.merges["200918462H"] == ["INSTITUT JEAN LAMOUR", "Institut Jean Lamour"]
+    before = store.counts()
+    ingest_anr(path, store, extractor)
+    assert store.counts() == before
+
+
+def test_a_lab_the_anr_file_names_with_and_without_its_code_is_one_lab_in_any_order(
+    tmp_path: Path, store: EmbeddedGraphStore, extractor: SpacyExtractor
+) -> None:
+    rows = [
+        "ANR-16-CE08-0001,A,ANR-16-CE08-0001-01,True,Labo Sans Registre,Laboratoire public,"
+        ",NANCY,Grand Est,France",
+        "ANR-17-CE08-0002,B,ANR-17-CE08-0002-01,True,LABO SANS REGISTRE,Laboratoire public,"
+        "201220333M,NANCY,Grand Est,France",
+    ]
+    path = write(tmp_path / "anr.csv.gz", "\n".join([ANR_HEADER, *rows]) + "\n", gz=True)
+    ingest_anr(path, store, extractor)
+    assert [lab.id for lab in store.labs()] == ["201220333M"]
+    assert {p.partner_id for p in store.participations()} == {"201220333M"}
+    before = store.counts()
+    ingest_anr(path, store, extractor)
+    assert store.counts() == before
