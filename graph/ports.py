@@ -143,6 +143,10 @@ class GraphStore(Protocol):
         """One need, or None."""
         ...
 
+    def stored_need(self, need_id: str) -> tuple[Need, Extraction, Company | None] | None:
+        """A need with its extraction and its company, read at once; None when unknown."""
+        ...
+
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
         ...

@@ -95,6 +95,10 @@ def check_limit(limit: int) -> int:
     return limit
 
 
+def _unknown_need(need_id: str) -> NotFoundError:
+    return NotFoundError(f"Besoin inconnu : {need_id}", f"Unknown need: {need_id}", where="need_id")
+
+
 class PairingService:
     """Use cases over one store and one extractor.
 
@@ -255,17 +259,17 @@ class PairingService:
         """One need, or NotFoundError."""
         need = self.store.need(need_id)
         if need is None:
-            raise NotFoundError(
-                f"Besoin inconnu : {need_id}", f"Unknown need: {need_id}", where="need_id"
-            )
+            raise _unknown_need(need_id)
         return need
 
     def need_pairings(self, need_id: str, limit: int = 10) -> tuple[Need, list[RankedLab]]:
-        """Labs for a stored need."""
+        """Labs for a stored need (read with its profile and company at once)."""
         check_limit(limit)
-        need = self.need(need_id)
-        profile = self.store.need_profile(need_id) or Extraction(language="fr")
-        return need, self._rank(profile, limit, self.store.company(need.company_id))
+        stored = self.store.stored_need(need_id)
+        if stored is None:
+            raise _unknown_need(need_id)
+        need, profile, company = stored
+        return need, self._rank(profile, limit, company)
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""

@@ -240,6 +240,17 @@ RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS te
                ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence} END) AS mentions
 """
 
+STORED_NEED_QUERY: LiteralString = """
+MATCH (n:Need {id: $id})
+OPTIONAL MATCH (c:Company {id: n.company_id})
+OPTIONAL MATCH (n)-[r:REQUIRES]->(k:Concept)
+WITH n, c, r, k ORDER BY k.id
+RETURN n {.*} AS n, c {.*} AS c, n.language AS language, n.keywords AS keywords,
+       n.terms AS terms,
+       collect(CASE WHEN k IS NULL THEN NULL
+               ELSE {concept_id: k.id, weight: r.weight, evidence: r.evidence} END) AS mentions
+"""
+
 # the store's revision: one node, given a new token by every write of what matching reads
 REVISION_QUERY: LiteralString = (
     "OPTIONAL MATCH (m:Meta {id: 'revision'}) RETURN coalesce(m.token, '') AS token"

@@ -593,6 +593,15 @@ class EmbeddedGraphStore:
         rows = self._rows("SELECT * FROM need WHERE id = ?", (need_id,))
         return self._need(rows[0]) if rows else None
 
+    def stored_need(self, need_id: str) -> tuple[Need, Extraction, Company | None] | None:
+        """A need with its extraction and its company; None when unknown."""
+        with self._lock:
+            need = self.need(need_id)
+            if need is None:
+                return None
+            profile = self.need_profile(need_id) or Extraction(language="fr")
+            return need, profile, self.company(need.company_id)
+
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
         return self._profiles("need", "requires", "need_id")

@@ -593,6 +593,15 @@ class Neo4jGraphStore:
         rows = self._read(cypher.NEED_QUERY, id=need_id)
         return self._need(rows[0]["n"]) if rows else None
 
+    def stored_need(self, need_id: str) -> tuple[Need, Extraction, Company | None] | None:
+        """A need with its extraction and its company, in one round trip; None when unknown."""
+        rows = self._read(cypher.STORED_NEED_QUERY, id=need_id)
+        if not rows:
+            return None
+        r = rows[0]
+        company = self._company(r["c"]) if r["c"] is not None else None
+        return self._need(r["n"]), _extraction(r), company
+
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
         return {r["id"]: _extraction(r) for r in self._read(cypher.NEED_PROFILES_QUERY)}

@@ -108,6 +108,8 @@ def test_round_trip(store: GraphStore) -> None:
     assert store.need("need-1") == NEED
     assert store.need_profile("need-1") == NEED_EX
     assert store.need_profiles() == {"need-1": NEED_EX}
+    assert store.stored_need("need-1") == (NEED, NEED_EX, COMPANY)
+    assert store.stored_need("nope") is None
     assert store.lab("nope") is None
     assert store.need("nope") is None
     assert store.need_profile("nope") is None
