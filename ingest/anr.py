@@ -269,11 +269,7 @@ def ingest_anr(
     load = _AnrLoad(store, extractor, committees, report, sorted(coded_labs(records)))
     batch = _Batch()
     rows = 0
-    for line, row in records:
-        report.read += 1
-        if isinstance(row, RowError):
-            report.reject(row)
-            continue
+    for line, row in report.readable(records):
         load.add(batch, row, path.name, line)
         rows += 1
         if rows % BATCH == 0:

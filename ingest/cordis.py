@@ -130,11 +130,9 @@ def parse_project(row: dict[str, str], file: str, line: int) -> Project | RowErr
 def read_projects(path: Path, report: Report) -> dict[str, Project]:
     """Every valid project of the file, by id; bad rows go to ``report``. Writes nothing."""
     projects: dict[str, Project] = {}
-    for line, row in read_rows(path, delimiter=DELIMITERS, required=PROJECT_REQUIRED):
-        report.read += 1
-        if isinstance(row, RowError):
-            report.reject(row)
-            continue
+    for line, row in report.readable(
+        read_rows(path, delimiter=DELIMITERS, required=PROJECT_REQUIRED)
+    ):
         project = parse_project(row, path.name, line)
         if isinstance(project, RowError):
             report.reject(project)
@@ -321,11 +319,7 @@ def ingest_cordis(
     load.write_projects(projects.values(), advance)
     batch = _Batch()
     rows = 0
-    for line, row in org_rows:
-        report.read += 1
-        if isinstance(row, RowError):
-            report.reject(row)
-            continue
+    for line, row in report.readable(org_rows):
         load.add(batch, row, organizations_path.name, line)
         rows += 1
         if rows % BATCH == 0:

@@ -70,13 +70,7 @@ def _curated_by(store: GraphStore, attribute: str) -> dict[str, list[str]]:
 def ingest_naf(path: Path, store: GraphStore, progress: Progress | None = None) -> Report:
     """NAF rév. 2 sub-classes (``code,libelle``) as sector concepts; idempotent."""
     report = Report("naf")
-    rows: list[tuple[int, dict[str, str]]] = []
-    for line, row in read_rows(path, delimiter=",", required=("code", "libelle")):
-        report.read += 1
-        if isinstance(row, RowError):
-            report.reject(row)
-        else:
-            rows.append((line, row))
+    rows = list(report.readable(read_rows(path, delimiter=",", required=("code", "libelle"))))
     ours = _curated_by(store, "naf")
     concepts: dict[str, Concept] = {}
     for line, row in rows:
@@ -107,11 +101,9 @@ def ingest_naf(path: Path, store: GraphStore, progress: Progress | None = None) 
 
 
 def _esco_rows(path: Path, report: Report) -> Iterable[tuple[int, str, dict[str, str]]]:
-    for line, row in read_rows(path, delimiter=",", required=("conceptUri", "preferredLabel")):
-        report.read += 1
-        if isinstance(row, RowError):
-            report.reject(row)
-            continue
+    for line, row in report.readable(
+        read_rows(path, delimiter=",", required=("conceptUri", "preferredLabel"))
+    ):
         m = _ESCO_URI.match(row["conceptUri"].strip())
         if m is None:
             report.reject(RowError(path.name, line, "URI ESCO invalide / invalid ESCO URI"))

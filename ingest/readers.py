@@ -11,7 +11,7 @@ import codecs
 import csv
 import gzip
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, cast
@@ -53,6 +53,17 @@ class Report:
         """Count a rejected row and keep its reason."""
         self.rejected += 1
         self.errors.append(error)
+
+    def readable(
+        self, records: Iterable[tuple[int, dict[str, str] | RowError]]
+    ) -> Iterator[tuple[int, dict[str, str]]]:
+        """The records that could be read, counting every record and keeping each error."""
+        for line, row in records:
+            self.read += 1
+            if isinstance(row, RowError):
+                self.reject(row)
+            else:
+                yield line, row
 
     def as_dict(self) -> dict[str, object]:
         """The report for ``--json``."""

@@ -84,11 +84,7 @@ def _batches(
 ) -> Iterator[list[Lab]]:
     batch: list[Lab] = []
     seen: set[str] = set()
-    for line, item in rows:
-        report.read += 1
-        if isinstance(item, RowError):
-            report.reject(item)
-            continue
+    for line, item in report.readable(rows):
         parsed = parse_row(item, path.name, line)
         if isinstance(parsed, RowError):
             report.reject(parsed)
