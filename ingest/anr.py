@@ -141,12 +141,7 @@ class _AnrLoad:
         category = " ".join(row[COL_CATEGORY].split())
         coordinator = row[COL_COORDINATOR].strip().lower() in {"true", "vrai", "1"}
         if rnsr or category == PUBLIC_LAB:
-            pid, by_name = self.lab_names.resolve(name, rnsr)
-            kind = "lab"
-            if by_name:
-                # listed with the merges when ANR spells it otherwise than the RNSR
-                self.merges.add(pid, name)
-                self.merges.add(pid, self.lab_names.official[pid])
+            kind, pid = "lab", self.lab_names.resolve(name, rnsr, self.merges)
             if pid not in self.labs and pid not in batch.labs:
                 batch.labs[pid] = Lab(id=pid, name=name, city=city_name(row[COL_CITY]))
         elif category in COMPANY_CATEGORIES:

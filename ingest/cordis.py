@@ -261,10 +261,7 @@ class _CordisLoad:
         return cid
 
     def lab(self, batch: _Batch, row: dict[str, str], name: str) -> str:
-        lid, by_name = self.lab_names.resolve(name)
-        if by_name:
-            self.merges.add(lid, name)
-            self.merges.add(lid, self.lab_names.official[lid])
+        lid = self.lab_names.resolve(name, None, self.merges)
         if lid in self.seen_labs:
             return lid
         self.seen_labs.add(lid)

@@ -91,22 +91,27 @@ class LabNames:
         so that a lab named with its code on one row and without it on another is one lab,
         whatever the order of the rows and however many times the source is loaded."""
         units: dict[str, set[str]] = defaultdict(set)
-        self.official: dict[str, str] = {}
+        self._official: dict[str, str] = {}
         for lab in labs:
             if not lab.id.startswith("name:"):
                 units[name_key(lab.name)].add(lab.id)
-                self.official[lab.id] = lab.name
+                self._official[lab.id] = lab.name
         for name, code in coded:
             units[name_key(name)].add(code)
-            self.official.setdefault(code, name)
+            self._official.setdefault(code, name)
         self._by_name = {key: ids.pop() for key, ids in units.items() if len(ids) == 1}
 
-    def resolve(self, name: str, rnsr: str | None = None) -> tuple[str, bool]:
-        """The lab id, and whether it was found by name among the RNSR units."""
+    def resolve(self, name: str, rnsr: str | None, merges: Merges) -> str:
+        """The lab id; a unit found by its name goes to ``merges`` with both spellings (listed
+        when the source spells it otherwise than the RNSR)."""
         if (rnsr or "").strip():
-            return lab_id(name, rnsr), False
+            return lab_id(name, rnsr)
         unit = self._by_name.get(name_key(name))
-        return (unit, True) if unit else (lab_id(name), False)
+        if unit is None:
+            return lab_id(name)
+        merges.add(unit, name)
+        merges.add(unit, self._official[unit])
+        return unit
 
 
 class Merges:
