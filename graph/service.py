@@ -84,12 +84,12 @@ def check_text(text: str, field: str = "text") -> str:
     return text
 
 
-def check_limit(limit: int) -> int:
-    """``limit`` if it lies in 1..MAX_LIMIT."""
-    if not 1 <= limit <= MAX_LIMIT:
+def check_limit(limit: int, most: int = MAX_LIMIT) -> int:
+    """``limit`` if it lies in 1..``most``."""
+    if not 1 <= limit <= most:
         raise InputError(
-            f"« limit » doit être entre 1 et {MAX_LIMIT} (reçu {limit}).",
-            f"'limit' must be between 1 and {MAX_LIMIT} (got {limit}).",
+            f"« limit » doit être entre 1 et {most} (reçu {limit}).",
+            f"'limit' must be between 1 and {most} (got {limit}).",
             where="limit",
         )
     return limit
@@ -285,12 +285,7 @@ class PairingService:
     ) -> tuple[int, list[Lab]]:
         """Labs by acronym, name or city (every word of ``query`` starts one of their words,
         accents and case ignored; all labs without a query): how many, and one page."""
-        if not 1 <= limit <= MAX_PAGE:
-            raise InputError(
-                f"« limit » doit être entre 1 et {MAX_PAGE} (reçu {limit}).",
-                f"'limit' must be between 1 and {MAX_PAGE} (got {limit}).",
-                where="limit",
-            )
+        check_limit(limit, MAX_PAGE)
         if offset < 0:
             raise InputError(
                 f"« offset » ne peut pas être négatif (reçu {offset}).",
