@@ -15,7 +15,7 @@ import pickle
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
@@ -90,47 +90,31 @@ _ANALYSIS_CACHE_SIZE = 100_000
 _ATTRS = [ORTH, LEMMA, POS, IS_SPACE, IS_PUNCT, IDX]
 
 
-@dataclass
-class _Node:
-    children: dict[str, _Node] = field(default_factory=dict)
-    concepts: set[str] = field(default_factory=set)
-
-
 def _keys(text: str, lemma: str) -> frozenset[str]:
     form = strip_elision(fold(text))
     keys = {stem(form), stem(strip_elision(fold(lemma)))}
     return frozenset(k for k in keys if k)
 
 
-def _insert(root: _Node, toks: list[_Tok], concept_id: str) -> None:
-    """Add a label: one path per choice of key at each token."""
-    nodes = [root]
+def _insert(
+    children: list[dict[str, int]], ends: list[set[str]], toks: list[_Tok], concept_id: str
+) -> None:
+    """Add a label to the flat trie (node 0 is the root): one path per choice of key at each
+    token; new nodes are numbered as they come."""
+    nodes = [0]
     for tok in toks:
-        nxt: list[_Node] = []
+        nxt: list[int] = []
         for node in nodes:
             for key in tok.keys:
-                nxt.append(node.children.setdefault(key, _Node()))
+                child = children[node].get(key)
+                if child is None:
+                    child = children[node][key] = len(children)
+                    children.append({})
+                    ends.append(set())
+                nxt.append(child)
         nodes = nxt
     for node in nodes:
-        node.concepts.add(concept_id)
-
-
-def _flatten(root: _Node) -> tuple[list[dict[str, int]], list[frozenset[str]]]:
-    """The trie as lists indexed by node number (the root is 0), in depth-first order."""
-    children: list[dict[str, int]] = []
-    ends: list[frozenset[str]] = []
-    none: frozenset[str] = frozenset()
-    stack: list[tuple[_Node, int, str]] = [(root, -1, "")]
-    while stack:
-        node, parent, key = stack.pop()
-        number = len(children)
-        children.append({})
-        ends.append(frozenset(node.concepts) if node.concepts else none)
-        if parent >= 0:
-            children[parent][key] = number
-        # reversed: children are numbered in their insertion order
-        stack.extend((child, number, k) for k, child in reversed(node.children.items()))
-    return children, ends
+        ends[node].add(concept_id)
 
 
 class SpacyExtractor:
@@ -231,7 +215,8 @@ class SpacyExtractor:
                 continue  # register extensions (ESCO, NAF) are French only
             for label in (c.label_en, *c.alt_en):
                 by_lang["en"][clean_text(label)].append(c.id)
-        root = _Node()
+        children: list[dict[str, int]] = [{}]
+        ends: list[set[str]] = [set()]
         for lang, items in by_lang.items():
             nlp = self.nlp_fr if lang == "fr" else self.nlp_en
             texts = list(items)
@@ -240,8 +225,10 @@ class SpacyExtractor:
                 if not toks or any(t.barrier for t in toks):
                     continue
                 for cid in items[text]:
-                    _insert(root, toks, cid)
-        self._children, self._ends = _flatten(root)
+                    _insert(children, ends, toks, cid)
+        none: frozenset[str] = frozenset()
+        self._children = children
+        self._ends = [frozenset(e) if e else none for e in ends]
 
     # -- analysis -------------------------------------------------------------------------------
     def _tokens(self, doc: Doc, lang: str) -> list[_Tok]:
