@@ -21,6 +21,7 @@ from ingest.extract import SpacyExtractor
 from ingest.readers import RowError, open_rows, read_rows
 from ingest.resolve import name_key
 from ingest.rnsr import ingest_rnsr
+from tests.cli import passerelle, passerelle_output
 from tests.shared_data import shared_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -143,21 +144,12 @@ def test_neo4j_gets_exactly_the_same_graph(
 
 def test_a_bad_register_path_is_a_clear_cli_error(tmp_path: Path) -> None:
     import os
-    import subprocess
-    import sys
 
     bad = tmp_path / "rnsr.csv"
     bad.write_bytes("numero;libelle\n1;é\n".encode("latin-1"))
     env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
     env["PASSERELLE_HOME"] = str(tmp_path / "home")
-    done = subprocess.run(
-        [sys.executable, "-m", "api.cli", "ingest", "rnsr", str(bad)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = passerelle(env, "ingest", "rnsr", str(bad))
     assert done.returncode == 2
     assert "rnsr.csv" in done.stderr and "UTF-8" in done.stderr
     assert "Traceback" not in done.stderr
@@ -192,23 +184,12 @@ def test_every_register_gives_the_same_graph_in_both_stores(
 def test_the_cli_loads_a_register_and_counts_the_graph(tmp_path: Path) -> None:
     import json
     import os
-    import subprocess
-    import sys
 
     env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
     env["PASSERELLE_HOME"] = str(tmp_path)
 
     def cli(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "api.cli", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return passerelle_output(env, *args)
 
     naf = str(shared_data() / "naf" / "naf2008_liste_n5.csv")
     first = json.loads(cli("ingest", "naf", naf, "--json"))

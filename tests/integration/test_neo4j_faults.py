@@ -6,7 +6,6 @@ import dataclasses
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,14 +14,13 @@ from typing import Any
 import httpx2 as httpx
 import pytest
 
+from tests.cli import CLI, REPO, passerelle
 from tests.integration.test_server import free_port
 from tests.integration.test_store_contract import snapshot
 from tests.neo4j_server import Neo4jServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "api.cli"]
 TEXT = "Nos pièces en acier galvanisé rouillent : nous cherchons un expert de la corrosion."
 
 
@@ -66,9 +64,7 @@ def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(
 ) -> None:
     assert own_server.uri
     env = _env(own_server.uri, tmp_path)
-    loaded = subprocess.run(
-        [*CLI, "load-demo", "--store", "neo4j"], cwd=REPO, env=env, capture_output=True, text=True
-    )
+    loaded = passerelle(env, "load-demo", "--store", "neo4j")
     assert loaded.returncode == 0, loaded.stderr
     port = free_port()
     proc = subprocess.Popen(
@@ -122,9 +118,7 @@ def test_a_load_killed_midway_then_rerun_ends_with_the_graph_of_an_uninterrupted
     store = _store(own_server.uri)
     try:
         store.wipe()
-        full = subprocess.run(
-            [*CLI, "load-demo", "--store", "neo4j"], cwd=REPO, env=env, capture_output=True
-        )
+        full = passerelle(env, "load-demo", "--store", "neo4j")
         assert full.returncode == 0, full.stderr
         reference = snapshot(store)
         assert reference["counts"]["nodes"]["Need"] == 40
@@ -150,9 +144,7 @@ def test_a_load_killed_midway_then_rerun_ends_with_the_graph_of_an_uninterrupted
         partial = store.counts()["nodes"]
         assert partial["Lab"] == 20 and partial["Need"] == 0, partial
 
-        rerun = subprocess.run(
-            [*CLI, "load-demo", "--store", "neo4j"], cwd=REPO, env=env, capture_output=True
-        )
+        rerun = passerelle(env, "load-demo", "--store", "neo4j")
         assert rerun.returncode == 0, rerun.stderr
         assert snapshot(store) == reference
     finally:
@@ -161,14 +153,7 @@ def test_a_load_killed_midway_then_rerun_ends_with_the_graph_of_an_uninterrupted
 
 def test_an_unreachable_server_is_a_clear_cli_error(tmp_path: Path) -> None:
     env = {**_env(f"bolt://127.0.0.1:{free_port()}", tmp_path), "NEO4J_RETRY_SECONDS": "1"}
-    done = subprocess.run(
-        [*CLI, "match", "--store", "neo4j", TEXT],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = passerelle(env, "match", "--store", "neo4j", TEXT, timeout=120)
     assert done.returncode == 2
     assert "Neo4j" in done.stderr
     assert "Traceback" not in done.stderr

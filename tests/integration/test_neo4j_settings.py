@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.cli import passerelle
 from tests.neo4j_server import Neo4jServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "api.cli"]
 PASSWORD = "passerelle-secret"
 TEXT = "Nos soudures TIG sur inox fissurent."
 
@@ -40,9 +38,7 @@ def cli(uri: str, home: Path, *args: str, **settings: str) -> subprocess.Complet
         if k not in {"NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE"}
     }
     env.update(NEO4J_URI=uri, PASSERELLE_HOME=str(home), NEO4J_RETRY_SECONDS="1", **settings)
-    return subprocess.run(
-        [*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
-    )
+    return passerelle(env, *args)
 
 
 def test_the_password_alone_is_enough_the_user_defaults_to_neo4j(

@@ -7,7 +7,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +14,9 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-pytestmark = pytest.mark.integration
+from tests.cli import CLI, REPO, passerelle
 
-REPO = Path(__file__).resolve().parents[2]
-CLI = [sys.executable, "-m", "api.cli"]
+pytestmark = pytest.mark.integration
 
 
 def free_port() -> int:
@@ -40,9 +38,7 @@ def embedded_env(**extra: str) -> dict[str, str]:
 
 def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = embedded_env(PASSERELLE_HOME=str(home))
-    return subprocess.run(
-        [*CLI, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
-    )
+    return passerelle(env, *args)
 
 
 @pytest.fixture(scope="module")

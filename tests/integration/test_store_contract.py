@@ -7,8 +7,6 @@ import json
 import math
 import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
 from ingest.demo import load_demo, read_demo
 from ingest.extract import SpacyExtractor
+from tests.cli import passerelle_output
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
 
@@ -408,16 +407,7 @@ def test_the_cli_gives_the_same_json_on_both_stores(
     text = "Nos soudures inox fissurent après pliage ; we also need a digital twin of the line."
 
     def cli(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "api.cli", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return passerelle_output(env, *args)
 
     outputs = []
     for store in ("embedded", "neo4j"):

@@ -1,0 +1,33 @@
+"""The ``passerelle`` command line run as a user runs it: a real subprocess from the repository."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CLI = [sys.executable, "-m", "api.cli"]
+
+
+def passerelle(
+    env: Mapping[str, str], *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``passerelle *args`` with ``env``; its exit code is the caller's to check."""
+    return subprocess.run(
+        [*CLI, *args],
+        cwd=REPO,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def passerelle_output(env: Mapping[str, str], *args: str) -> str:
+    """The standard output of ``passerelle *args``, which must succeed."""
+    done = passerelle(env, *args)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
