@@ -119,6 +119,7 @@ class PairingService:
         self._records: TrackRecords | None = None
         self._context: GraphContext | None = None
         self._graph: tuple[list[Project], list[Participation]] | None = None
+        self._companies: list[Company] = []
         self.weights = ContextWeights()
         self._lock = threading.Lock()
 
@@ -137,7 +138,9 @@ class PairingService:
                 # read once, not per request: the labs, their profiles and the vocabulary
                 labs = {lab.id: lab for lab in self.store.labs()}
                 self._profiles = self.store.lab_profiles()
-                industry, industry_sme = self._industry_strengths()
+                self._companies = self.store.companies()
+                smes = {c.id for c in self._companies if c.is_sme}
+                industry, industry_sme = industry_strengths(self.store.collaborations(), smes)
                 self._index = MatchIndex(
                     self.store.concepts(),
                     self._profiles,
@@ -152,10 +155,6 @@ class PairingService:
                 self._revision = revision
             return self._index
 
-    def _industry_strengths(self) -> tuple[dict[str, float], dict[str, float]]:
-        smes = {c.id for c in self.store.companies() if c.is_sme}
-        return industry_strengths(self.store.collaborations(), smes)
-
     # -- use cases --------------------------------------------------------------------------
     def analyse(self, text: str) -> Extraction:
         """Concepts, keywords and terms of a text (checked first)."""
@@ -168,7 +167,8 @@ class PairingService:
         return MatchResult(extraction, self._rank(extraction, limit))
 
     def _projects(self) -> tuple[list[Project], list[Participation]]:
-        """Projects and participations, read once per store revision (context and records).
+        """Projects and participations, read once per store revision (context and records;
+        the companies are read with the index).
 
         The caller has checked the revision (``self.index``), which drops this cache.
         """
@@ -300,7 +300,7 @@ class PairingService:
         projects, participations = self._projects()
         with self._lock:
             if self._records is None:
-                self._records = TrackRecords(projects, participations, self.store.companies())
+                self._records = TrackRecords(projects, participations, self._companies)
             return self._records
 
     def track_record(self, lab_id: str) -> TrackRecord:
