@@ -3,7 +3,11 @@
 A text becomes a stream of normalised tokens, each carrying the keys it may match on (the light
 stem of its form and of its lemma, and its exact spelling for acronyms). Vocabulary labels go
 through the same analysis and into a trie, so plurals, feminine forms, elisions, accents and
-hyphenation match without listing them. Noun phrases that no concept covers are kept as keywords.
+hyphenation match without listing them. A French word that is a form of a verb also carries a
+key naming the verb, so that « rouillent » meets the label « rouiller »; an English participle the
+vocabulary does not know also carries the keys of its base ("rusted" meets "rust"). Noun phrases
+that no concept covers are kept as keywords. A text is analysed in its detected language, or in
+the one the caller forces.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import os
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LEMMA, ORTH, POS
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc, Token
 
 from graph import text as graph_text
@@ -66,6 +72,133 @@ def _stop_words() -> frozenset[str]:
 
 _STOP = _stop_words()
 
+# -- verbs and adjectives ---------------------------------------------------------------------
+# Lay wording names a phenomenon by its verb or adjective (« nos pièces rouillent », « les
+# outils s'usent », "rusted", "noisy") where the vocabulary names it by a noun (rouille, usure,
+# rust, noise). French verbs are recognised in the lemma tables of the French model itself, so
+# that every conjugated form meets the infinitive written in the vocabulary (fr_alt: [rouiller]);
+# English forms are reduced by a few suffix rules.
+
+_VERB = "v:"
+"""Prefix of the key naming a French verb: « rouillent », « rouillées », « rouiller » all carry
+``v:rouiller``. The prefix keeps the verb apart from a word of the same spelling in the other
+language: the French « user » (to wear out) is not the English "user"."""
+
+_EXTRA_VERB_RULES = (("e", "er"),)
+"""A suffix rule the model's verb rules lack: « la pièce rouille », « l'outil s'use »."""
+
+_ADJECTIVE_ENDINGS = ("ant", "ante", "ants", "antes")
+"""Present participles are adjectives unless tagged as verbs: « un agent oxydant »."""
+
+_ARTICLES = frozenset(
+    """le la les l un une des du au aux ce cet cette ces mon ma mes ton ta tes son sa ses
+    notre nos votre vos leur leurs""".split()
+)
+"""After one of these, a word spelled as an infinitive is a noun (« le savoir », « un gripper »)."""
+
+_EN_FORMS = {"worn": "wear", "wore": "wear", "noisy": "noise", "rusty": "rust"}
+"""English forms no suffix rule reduces to the noun the vocabulary writes (irregular participles,
+adjectives in -y)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _FrenchVerbs:
+    """The verbs of the French model's lemma tables, to read a word form as a verb."""
+
+    infinitives: frozenset[str]
+    """Folded infinitives."""
+    nouns: frozenset[str]
+    """Lower-case nouns (the model's noun index)."""
+    exceptions: Mapping[str, Sequence[str]]
+    """Irregular forms, lower case, to their infinitives (« casse » -> « casser »)."""
+    rules: tuple[tuple[str, str], ...]
+    """Folded suffix rules (« ent » -> « er »)."""
+
+    @classmethod
+    def of(cls, nlp: Language) -> _FrenchVerbs:
+        key = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+        verbs = _FRENCH_VERBS.get(key)
+        if verbs is None:
+            verbs = _FRENCH_VERBS[key] = cls._read(nlp)
+        return verbs
+
+    @classmethod
+    def _read(cls, nlp: Language) -> _FrenchVerbs:
+        pipe = nlp.get_pipe("lemmatizer") if nlp.has_pipe("lemmatizer") else None
+        if not isinstance(pipe, Lemmatizer):  # a pipeline without lemma tables: no verbs
+            return cls(frozenset(), frozenset(), {}, ())
+        index = pipe.lookups.get_table("lemma_index", {})
+        exceptions = dict(pipe.lookups.get_table("lemma_exc", {}).get("verb", {}))
+        rules = list(pipe.lookups.get_table("lemma_rules", {}).get("verb", []))
+        infinitives = {fold(v) for v in index.get("verb", [])}
+        infinitives.update(fold(v) for forms in exceptions.values() for v in forms)
+        folded = [(fold(old), fold(new)) for old, new in rules if old.isalpha()]
+        return cls(
+            frozenset(infinitives),
+            frozenset(index.get("noun", [])),
+            exceptions,
+            tuple(dict.fromkeys([*folded, *_EXTRA_VERB_RULES])),
+        )
+
+    def readings(
+        self, lower: str, pos: str, lemma: str, label: bool = False
+    ) -> tuple[frozenset[str], bool]:
+        """The infinitives a French word form may be a form of, and whether it is spelled as
+        an infinitive.
+
+        ``lower`` is the form in lower case without elision, ``pos`` and ``lemma`` what the
+        model says of it. In a text, a word the model tags as a noun and knows as one
+        (« oxyde », « usine », « grippe ») is not read as a verb, nor an adjective in -ant
+        (« oxydant »); any other form is, through the model's irregular forms and suffix
+        rules, when they lead to a verb it knows: the tagger often takes « rouillent » for a
+        noun, « fissurent » for an adjective. In a ``label``, tagged out of context, only
+        infinitives and words tagged as verbs that are not known nouns are read as verbs
+        (« bois » is no form of « boire », « minerai » none of « miner »).
+        """
+        word = fold(lower)
+        if word in self.infinitives:
+            return frozenset({word}), True
+        verb = pos in ("VERB", "AUX")
+        noun = lower in self.nouns or (lower[-1] in "sx" and lower[:-1] in self.nouns)
+        if noun and (label or pos in ("NOUN", "PROPN")):
+            return frozenset(), False
+        if (label and not verb) or (not verb and word.endswith(_ADJECTIVE_ENDINGS)):
+            return frozenset(), False
+        found = {fold(v) for v in self.exceptions.get(lower, ())} & self.infinitives
+        if verb and fold(lemma) in self.infinitives:
+            found.add(fold(lemma))
+        if not found:
+            for old, new in self.rules:
+                if word.endswith(old) and len(word) > len(old) + 1:
+                    candidate = word[: len(word) - len(old)] + new
+                    if candidate in self.infinitives:
+                        found.add(candidate)
+        return frozenset(found), False
+
+
+_FRENCH_VERBS: dict[str, _FrenchVerbs] = {}
+
+
+def _en_bases(lower: str) -> frozenset[str]:
+    """Keys of the words an English form may come from: "rusted" -> rust, "cracking" -> crack,
+    "vibrating" -> vibrat(e), "worn" -> wear (stems, as in the keys).
+
+    >>> sorted(_en_bases("rusted")), sorted(_en_bases("stopped")), sorted(_en_bases("noisy"))
+    (['rust'], ['stop', 'stopp'], ['nois'])
+    >>> sorted(_en_bases("used")), sorted(_en_bases("thing"))
+    ([], [])
+    """
+    bases = set()
+    if lower in _EN_FORMS:
+        bases.add(_EN_FORMS[lower])
+    for suffix in ("ing", "ed"):
+        base = lower[: -len(suffix)]
+        if lower.endswith(suffix) and len(base) >= 4 and base.isalpha():
+            bases.add(base)
+            if base[-1] == base[-2] and base[-1] not in "aeiou":
+                bases.add(base[:-1])  # "stopped" -> stop
+    return frozenset(stem(b) for b in bases)
+
 
 @dataclass(slots=True)
 class _Tok:
@@ -82,6 +215,11 @@ class _Tok:
     """The folded spelling without elision."""
     lower: str = ""
     """The spelling in lower case."""
+    infinitive: bool = False
+    """French, spelled as an infinitive: its verb key does not hold after an article."""
+    alt: frozenset[str] = frozenset()
+    """English: keys of the words the form may come from ("rusted" -> rust), used in texts
+    when the vocabulary does not know the form itself."""
 
 
 # How a spaCy token reads, wherever it stands: its _Tok values with offsets relative to the token.
@@ -146,7 +284,9 @@ class SpacyExtractor:
                 f"The spaCy model {model} is not installed: run `make install`.",
             ) from e
         self.nlp_en: Language = spacy.blank("en")
-        self._analyses: dict[tuple[int, int, int, int, str], _Analysis] = {}
+        self._verbs = _FrenchVerbs.of(self.nlp_fr)
+        self._known: frozenset[str] | None = None  # every key of the trie, when first needed
+        self._analyses: dict[tuple[int, int, int, int, str, bool], _Analysis] = {}
         self.concepts = {c.id: c for c in concepts}
         # the label trie, flat: node i's children by token key, and the concepts ending there
         # (plain lists and dicts: a vocabulary with ESCO has over a million nodes, and these
@@ -221,7 +361,7 @@ class SpacyExtractor:
             nlp = self.nlp_fr if lang == "fr" else self.nlp_en
             texts = list(items)
             for text, doc in zip(texts, nlp.pipe(texts, batch_size=512), strict=True):
-                toks = [t for t in self._tokens(doc, lang) if not t.linking]
+                toks = self._label_tokens(self._tokens(doc, lang))
                 if not toks or any(t.barrier for t in toks):
                     continue
                 for cid in items[text]:
@@ -230,24 +370,53 @@ class SpacyExtractor:
         self._children = children
         self._ends = [frozenset(e) if e else none for e in ends]
 
+    @staticmethod
+    def _label_tokens(toks: list[_Tok]) -> list[_Tok]:
+        """The tokens a label is matched on.
+
+        Linking words are skipped inside a label but kept at its start, where they belong to
+        the word ("by-products", "in-line", « en-cours »): "products" alone is no by-product.
+        A French label that is a single verb (« rouiller », « user ») is matched on the verb
+        only, that is on its conjugated forms in French texts, never on the spelling.
+        """
+        start = next((n for n, t in enumerate(toks) if not t.linking), None)
+        if start is None:
+            return []
+        out = toks[:start] + [t for t in toks[start:] if not t.linking]
+        if len(out) == 1 and out[0].infinitive and out[0].pos not in ("NOUN", "PROPN"):
+            out[0].keys = frozenset(k for k in out[0].keys if k.startswith(_VERB))
+        return out
+
     # -- analysis -------------------------------------------------------------------------------
-    def _tokens(self, doc: Doc, lang: str) -> list[_Tok]:
-        """The tokens of a document, each spaCy token analysed once and then read from a cache."""
+    def _tokens(self, doc: Doc, lang: str, text: bool = False) -> list[_Tok]:
+        """The tokens of a document, each spaCy token analysed once and then read from a cache.
+
+        ``text`` is true for a text to extract from, false for a vocabulary label (see
+        _FrenchVerbs.readings); an English form of a text that the vocabulary does not know
+        also carries the keys of the words it may come from.
+        """
         out: list[_Tok] = []
         cache = self._analyses
+        known = self._known_keys() if text and lang == "en" else frozenset()
+        after_article = False
         for i, (orth, lemma, pos, space, punct, idx) in enumerate(doc.to_array(_ATTRS).tolist()):
             if space:
                 continue
-            key = (orth, lemma if lang == "fr" else 0, pos, punct, lang)
+            key = (orth, lemma if lang == "fr" else 0, pos, punct, lang, text)
             analysis = cache.get(key)
             if analysis is None:
                 if len(cache) >= _ANALYSIS_CACHE_SIZE:
                     cache.clear()
-                analysis = cache[key] = self._analyse(doc[i], lang)
+                analysis = cache[key] = self._analyse(doc[i], lang, self._verbs, not text)
             for a in analysis:
+                keys = a.keys
+                if a.infinitive and after_article:
+                    keys = frozenset(k for k in keys if not k.startswith(_VERB))
+                elif a.alt and known and keys.isdisjoint(known):
+                    keys = keys | a.alt
                 out.append(
                     _Tok(
-                        a.keys,
+                        keys,
                         a.start + idx,
                         a.end + idx,
                         a.barrier,
@@ -257,12 +426,22 @@ class SpacyExtractor:
                         a.word,
                         a.form,
                         a.lower,
+                        a.infinitive,
+                        a.alt,
                     )
                 )
+            if analysis:
+                after_article = lang == "fr" and analysis[-1].form in _ARTICLES
         return out
 
+    def _known_keys(self) -> frozenset[str]:
+        """Every key a label is made of."""
+        if self._known is None:
+            self._known = frozenset(k for node in self._children for k in node)
+        return self._known
+
     @staticmethod
-    def _analyse(t: Token, lang: str) -> _Analysis:
+    def _analyse(t: Token, lang: str, verbs: _FrenchVerbs, label: bool) -> _Analysis:
         """The _Tok values of a spaCy token, with offsets from the token's start."""
         if t.text == "-" or t.text == "\u2010":
             return ()  # hyphens join words: "jumeau-numérique" == "jumeau numérique"
@@ -278,10 +457,18 @@ class SpacyExtractor:
                 lemma = en_lemma(part.lower())
             word = fold(part)
             folded = strip_elision(word)
+            infinitive = False
+            alt: frozenset[str] = frozenset()
             if is_acronym(part):
                 keys = frozenset({"=" + part})
             else:
                 keys = _keys(part, lemma)
+                if lang == "fr" and folded.isalpha():
+                    lower = strip_elision(part.lower())
+                    verbs_of, infinitive = verbs.readings(lower, t.pos_, lemma, label)
+                    keys |= {_VERB + v for v in verbs_of}
+                elif lang == "en":
+                    alt = _en_bases(part.lower()) - keys
             out.append(
                 _Tok(
                     keys | {"=" + part},
@@ -293,6 +480,8 @@ class SpacyExtractor:
                     word=word,
                     form=folded,
                     lower=part.lower(),
+                    infinitive=infinitive,
+                    alt=alt,
                 )
             )
             offset = start + len(part)
@@ -301,17 +490,19 @@ class SpacyExtractor:
     def _match(self, toks: list[_Tok]) -> list[tuple[int, int, frozenset[str]]]:
         """Longest, leftmost, non-overlapping matches: (first token, last token, concept ids)."""
         found: list[tuple[int, int, frozenset[str]]] = []
+        children, ends = self._children, self._ends
+        root = children[0] if children else {}
         i = 0
         while i < len(toks):
-            if toks[i].barrier or toks[i].linking:
+            # a linking word starts no match, unless a label starts with it ("by-products")
+            if toks[i].barrier or (toks[i].linking and root.keys().isdisjoint(toks[i].keys)):
                 i += 1
                 continue
             best: tuple[int, frozenset[str]] | None = None
             frontier: list[tuple[int, int]] = [(0, i)]
-            children, ends = self._children, self._ends
             while frontier:
                 node, j = frontier.pop()
-                while j < len(toks) and toks[j].linking:
+                while node and j < len(toks) and toks[j].linking:
                     j += 1
                 if j >= len(toks) or toks[j].barrier:
                     continue
@@ -369,7 +560,7 @@ class SpacyExtractor:
         return ranked[:MAX_KEYWORDS]
 
     def _extract_doc(self, text: str, doc: Doc, lang: str) -> Extraction:
-        toks = self._tokens(doc, lang)
+        toks = self._tokens(doc, lang, text=True)
         counts: Counter[str] = Counter()
         evidence: dict[str, list[str]] = defaultdict(list)
         covered: set[int] = set()
@@ -401,18 +592,27 @@ class SpacyExtractor:
         )
 
     # -- public -------------------------------------------------------------------------------
-    def extract(self, text: str) -> Extraction:
-        """Concepts, keywords and terms of one text.
+    def extract(self, text: str, *, language: Literal["fr", "en"] | None = None) -> Extraction:
+        """Concepts, keywords and terms of one text, analysed in ``language`` when given (an
+        English ERC panel title the detector would call French), else in the language detected.
 
         Raises
         ------
         ExtractionError
-            When the text is empty or blank.
+            When the text is empty or blank, or the language is neither ``"fr"`` nor ``"en"``.
         """
-        return self.extract_many([text])[0]
+        return self.extract_many([text], language=language)[0]
 
-    def extract_many(self, texts: Sequence[str]) -> list[Extraction]:
-        """Analyse texts in batches, each in its own detected language."""
+    def extract_many(
+        self, texts: Sequence[str], *, language: Literal["fr", "en"] | None = None
+    ) -> list[Extraction]:
+        """Analyse texts in batches, each in ``language`` when given, else in its own detected
+        language."""
+        if language is not None and language not in ("fr", "en"):
+            raise ExtractionError(
+                f"Langue inconnue : {language!r} (fr ou en).",
+                f"Unknown language: {language!r} (fr or en).",
+            )
         cleaned = [clean_text(t) for t in texts]
         for n, t in enumerate(cleaned):
             if not t.strip():
@@ -420,7 +620,7 @@ class SpacyExtractor:
                     f"Texte vide (texte n° {n + 1}) : décrivez le besoin ou la compétence.",
                     f"Empty text (text #{n + 1}): describe the need or the capability.",
                 )
-        langs = [detect_language(t) for t in cleaned]
+        langs = [language or detect_language(t) for t in cleaned]
         results: list[Extraction | None] = [None] * len(cleaned)
         for lang, nlp in (("fr", self.nlp_fr), ("en", self.nlp_en)):
             idx = [i for i, lg in enumerate(langs) if lg == lang]

@@ -52,6 +52,101 @@ def test_french_phrasing_finds_the_concept(
     assert concept in ids(extractor, text)
 
 
+# Lay wording names a phenomenon by a verb or an adjective where the vocabulary has a noun:
+# every form of the verb meets the infinitive the vocabulary lists (fr_alt: [rouiller]), even
+# where fr_core_news_sm tags « rouillent » as a noun or « fissurent » as an adjective.
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Nos pièces rouillent au bout de trois mois.", "corrosion"),
+        ("Les pièces sont rouillées après le stockage.", "corrosion"),
+        ("pieces rouillees", "corrosion"),
+        ("Les pièces en acier s'oxydent pendant le transport.", "corrosion"),
+        ("Les outils s'usent très vite.", "wear"),
+        ("Les outils usés sont changés chaque semaine.", "wear"),
+        ("L'usure des poinçons est rapide.", "wear"),
+        ("Les axes grippent quand il fait froid.", "wear"),
+        ("Le moteur est grippé.", "wear"),
+        ("La boîte de vitesses est bruyante.", "acoustics"),
+        ("Un ventilateur bruyant", "acoustics"),
+        ("Les machines font trop de bruit.", "acoustics"),
+        ("Les soudures fissurent après quelques mois.", "fracture_mechanics"),
+        ("Des soudures fissurées ont été trouvées au contrôle.", "fracture_mechanics"),
+        ("Les soudures des cadres se fissurent.", "fracture_mechanics"),
+        ("Nos ressorts cassent en service.", "fracture_mechanics"),
+        ("Il y a beaucoup de casse sur la ligne.", "fracture_mechanics"),
+        ("Les tôles se déforment au soudage.", "plasticity"),
+        ("les pieces se deforment", "plasticity"),
+        ("Les carters vibrent à haut régime.", "structural_dynamics"),
+        ("Nous voulons coller des renforts en composite.", "adhesive_bonding"),
+    ],
+)
+def test_verbs_and_adjectives_reach_the_concept_of_their_noun(
+    extractor: SpacyExtractor, text: str, concept: str
+) -> None:
+    assert concept in ids(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Notre usine de Metz produit des pièces.", "wear"),  # usine is no form of user
+        ("La boîte de vitesses", "acoustics"),
+        ("Une cassette de démonstration", "fracture_mechanics"),
+        ("La grippe saisonnière a touché l'atelier.", "wear"),  # a known noun, not gripper
+        ("Un robot équipé d'un gripper pneumatique.", "wear"),  # an infinitive after an article
+        ("L'oxyde de zinc est un pigment.", "corrosion"),
+        ("The user interface of the software", "wear"),  # English "user" is not « user »
+        ("The robot has a gripper.", "wear"),
+        ("The steel milling of large frames", "steelmaking"),  # "milling" is a known word
+    ],
+)
+def test_verb_forms_make_no_false_match(extractor: SpacyExtractor, text: str, concept: str) -> None:
+    assert concept not in ids(extractor, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("Our steel frames are rusting in the yard.", "corrosion"),
+        ("The bolts rusted after one winter.", "corrosion"),
+        ("The punches are worn after a few thousand strokes.", "wear"),
+        ("The gearbox is noisy at high speed.", "acoustics"),
+        ("The welds have cracked after a week.", "fracture_mechanics"),
+        ("We see cracking in the welds.", "fracture_mechanics"),
+    ],
+)
+def test_english_forms_reach_the_concept_of_their_noun(
+    extractor: SpacyExtractor, text: str, concept: str
+) -> None:
+    ex = extractor.extract(text)
+    assert ex.language == "en"
+    assert concept in {m.concept_id for m in ex.mentions}
+
+
+def test_a_label_starting_with_a_linking_word_needs_it(extractor: SpacyExtractor) -> None:
+    assert "by_products" not in ids(extractor, "Products and Processes")
+    assert "by_products" in ids(extractor, "The by-products of steelmaking")
+    assert "process_analytical_technology" in ids(extractor, "We need in-line monitoring.")
+    assert "inventory_management" in ids(extractor, "Trop d'en-cours de production")
+
+
+def test_a_forced_language(extractor: SpacyExtractor) -> None:
+    panel = extractor.extract("Products and Processes", language="en")
+    assert panel.language == "en"
+    assert "by_products" not in {m.concept_id for m in panel.mentions}
+    # the detector calls a title without function words French; forced, it is read as English
+    assert extractor.extract("Condensed Matter Physics").language == "fr"
+    assert extractor.extract("Condensed Matter Physics", language="en").language == "en"
+    assert extractor.extract("Nous soudons en TIG.", language="fr").language == "fr"
+    texts = ["Corrosion des aciers galvanisés.", "Corrosion of galvanised steels."]
+    assert [e.language for e in extractor.extract_many(texts)] == ["fr", "en"]
+    assert [e.language for e in extractor.extract_many(texts, language="en")] == ["en", "en"]
+    assert extractor.extract_many(texts, language=None) == extractor.extract_many(texts)
+    with pytest.raises(ExtractionError, match="Langue inconnue"):
+        extractor.extract("Corrosion", language="de")  # type: ignore[arg-type]
+
+
 def test_acronyms_match_only_in_capitals(extractor: SpacyExtractor) -> None:
     assert "tig_welding" in ids(extractor, "soudage TIG")
     assert "tig_welding" not in ids(extractor, "un tig de bois")
