@@ -83,7 +83,7 @@ def scaled_corpus(
     labs = scaled_labs(demo_labs, FACTOR)
     print(f"analysing {len(labs)} lab texts (demo x{FACTOR})…", flush=True)
     lab_rows = list(
-        zip(labs, extractor.extract_many([lab.profile_text for lab in labs]), strict=True)
+        zip(labs, extractor.extract_many([lab.description for lab in labs]), strict=True)
     )
     need_extractions = extractor.extract_many([f"{n.title}. {n.text}" for n in demo_needs])
     owners = [c for c in demo_companies if any(n.company_id == c.id for n in demo_needs)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +10,11 @@ ConceptKind = Literal[
     "field", "technology", "material", "process", "phenomenon", "skill", "equipment", "sector"
 ]
 Language = Literal["fr", "en"]
+ProfileSource = Literal["description", "register", "anr", "cordis"]
+"""Where a capability of a lab's profile comes from: the description its institution supplied,
+its register entry (RNSR domains and ERC panels), its ANR projects' committees, its CORDIS
+projects' objectives."""
+LabKind = Literal["unit", "organisation"]
 
 
 class _Frozen(BaseModel):
@@ -43,6 +48,9 @@ class ConceptMention(_Frozen):
     concept_id: str
     weight: float = Field(gt=0, le=1)
     evidence: tuple[str, ...] = ()
+    sources: tuple[ProfileSource, ...] = ()
+    """Where a lab's capability comes from (its description, the register, its projects);
+    empty for a need's requirements."""
 
 
 class Extraction(_Frozen):
@@ -56,7 +64,12 @@ class Extraction(_Frozen):
 
 
 class Lab(_Frozen):
-    """A research unit, keyed by its RNSR id (or, without one, by its normalised name)."""
+    """A research unit, keyed by its RNSR id (or, without one, by its normalised name).
+
+    Only units (``kind="unit"``: RNSR units, or units an institution registered with a
+    description) are suggested; organisations that registers name as project partners without
+    a unit behind them stay in the graph for the track records.
+    """
 
     id: str
     name: str
@@ -69,12 +82,38 @@ class Lab(_Frozen):
     parent_ids: tuple[str, ...] = ()
     """RNSR ids of the units this one belongs to (PART_OF)."""
     domains: str = ""
-    """Scientific domains (French) and ERC panels (English) from the RNSR register."""
+    """Scientific domains (French) from the RNSR register."""
+    kind: LabKind = "unit"
+    institution_codes: tuple[str, ...] = ()
+    """The institutions' acronyms as the RNSR writes them (« LORRAINE », « CNRS »)."""
+    panels: str = ""
+    """ERC panels (English) from the RNSR register."""
+    description_en: str = ""
+    """The description in English, when the institution gave one."""
+    description_source: str | None = None
+    """Who supplied the description, and when (« passerelle, 2026-12-01 »)."""
+    profile_key: str = ""
+    """Digest of what the profile was extracted from (texts, projects, vocabulary): a profile
+    is extracted again only when it changes."""
 
     @property
-    def profile_text(self) -> str:
-        """The text the lab's capabilities are extracted from: description and domains, else name."""
-        return "\n".join(t for t in (self.description, self.domains) if t) or self.name
+    def is_unit(self) -> bool:
+        """A research unit that may be suggested."""
+        return self.kind == "unit"
+
+    def extras(self) -> dict[str, Any]:
+        """The fields that stores keep together as one JSON document (``Lab(**row, **extras)``)."""
+        return self.model_dump(mode="json", include=set(EXTRA_LAB_FIELDS))
+
+
+EXTRA_LAB_FIELDS = (
+    "kind",
+    "institution_codes",
+    "panels",
+    "description_en",
+    "description_source",
+    "profile_key",
+)
 
 
 class Company(_Frozen):

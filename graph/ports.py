@@ -11,6 +11,7 @@ from graph.model import (
     Concept,
     Extraction,
     Lab,
+    Language,
     Need,
     Participation,
     Project,
@@ -20,12 +21,19 @@ from graph.model import (
 class Extractor(Protocol):
     """Turns free text into concept mentions, keywords and terms."""
 
-    def extract(self, text: str) -> Extraction:
-        """Analyse one text."""
+    @property
+    def concepts(self) -> Mapping[str, Concept]:
+        """The vocabulary it links to, by id."""
         ...
 
-    def extract_many(self, texts: Sequence[str]) -> list[Extraction]:
-        """Analyse several texts in one batch."""
+    def extract(self, text: str, *, language: Language | None = None) -> Extraction:
+        """Analyse one text, in ``language`` when given, else in the language detected."""
+        ...
+
+    def extract_many(
+        self, texts: Sequence[str], *, language: Language | None = None
+    ) -> list[Extraction]:
+        """Analyse several texts in one batch (in ``language`` when given)."""
         ...
 
 

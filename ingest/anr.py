@@ -2,12 +2,14 @@
 
 ``anr_partners_*.csv.gz`` has one row per project partner. Each project becomes a Project node
 (id, acronym, call year, committee code, and the committee's French label from
-``anr_committees_ces.csv`` when the code is a CE code). Partners are linked by PARTICIPATED_IN:
-a partner with an RNSR code is that lab; a public lab without one is keyed by its normalised
-name; companies (PME, TPE, other enterprises) are keyed by their normalised name, so one company
+``anr_committees_ces.csv`` when the code is a CE code, else from our programme mapping).
+Partners are linked by PARTICIPATED_IN: a partner with an RNSR code is that lab; a public lab
+without one is the RNSR unit that alone bears its name, else an organisation keyed by its
+normalised name (organisations count in track records but are never suggested); companies (PME, TPE, other enterprises) are keyed by their normalised name, so one company
 written several ways becomes one node (the report lists the merges). Other partners (foreign,
 foundations, other public bodies without an RNSR code) are counted as ignored. Lab–company
-COLLABORATED_WITH edges are then derived from shared projects (``graph.track_record``).
+COLLABORATED_WITH edges are then derived from shared projects (``graph.track_record``), and
+the units' profiles take in the themes of their projects (``ingest.profiles``).
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.model import Company, Lab, Participation, Project
+from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from graph.track_record import derive_collaborations
+from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows
 from ingest.resolve import LabNames, Merges, city_name, company_id
 
@@ -84,17 +87,11 @@ class _AnrLoad:
     def __init__(
         self,
         store: GraphStore,
-        extractor: Extractor,
         committees: dict[str, str],
         report: Report,
         coded: Iterable[tuple[str, str]] = (),
     ) -> None:
-        self.store, self.extractor, self.committees, self.report = (
-            store,
-            extractor,
-            committees,
-            report,
-        )
+        self.store, self.committees, self.report = store, committees, report
         known = store.labs()
         self.labs = {lab.id for lab in known}
         self.lab_names = LabNames(known, coded)
@@ -143,7 +140,9 @@ class _AnrLoad:
         if rnsr or category == PUBLIC_LAB:
             kind, pid = "lab", self.lab_names.resolve(name, rnsr, self.merges)
             if pid not in self.labs and pid not in batch.labs:
-                batch.labs[pid] = Lab(id=pid, name=name, city=city_name(row[COL_CITY]))
+                batch.labs[pid] = Lab(
+                    id=pid, name=name, city=city_name(row[COL_CITY]), kind="organisation"
+                )
         elif category in COMPANY_CATEGORIES:
             kind, pid = "company", company_id(name, siren)
             self.merges.add(pid, name)
@@ -174,9 +173,7 @@ class _AnrLoad:
 
     def flush(self, batch: _Batch) -> None:
         r = self.report
-        write_partners(
-            self.store, self.extractor, r, batch.labs, batch.companies, self.labs, self.companies
-        )
+        write_partners(self.store, r, batch.labs, batch.companies, self.labs, self.companies)
         projects = [p for p in batch.projects.values() if self.projects.get(p.id) != p]
         parts = [p for k, p in batch.participations.items() if self.participations.get(k) != p]
         for p in projects:
@@ -200,20 +197,19 @@ class _AnrLoad:
 
 def write_partners(
     store: GraphStore,
-    extractor: Extractor,
     report: Report,
     labs: dict[str, Lab],
     companies: dict[str, Company],
     known_labs: set[str],
     known_companies: dict[str, Company],
 ) -> None:
-    """Write a batch's new labs (their name as their profile) and new or changed companies,
-    counting them in ``report`` and remembering them in ``known_labs`` / ``known_companies``.
+    """Write a batch's new labs (with no profile yet: a name is no evidence of capability) and
+    new or changed companies, counting them in ``report`` and remembering them in
+    ``known_labs`` / ``known_companies``.
     """
     new_labs = list(labs.values())
     if new_labs:
-        extractions = extractor.extract_many([lab.name for lab in new_labs])
-        store.upsert_labs(zip(new_labs, extractions, strict=True))
+        store.upsert_labs((lab, Extraction(language="fr")) for lab in new_labs)
         known_labs.update(labs)
         report.created += len(new_labs)
     if companies:
@@ -227,11 +223,15 @@ def write_partners(
 
 
 def finish_partners(
-    store: GraphStore, report: Report, merges: Merges, progress: Progress | None = None
+    store: GraphStore,
+    report: Report,
+    merges: Merges,
+    progress: Progress | None = None,
+    profiles: ProfileBuilder | None = None,
 ) -> None:
     """After a load of projects and partners: PART_OF links (units a register lacked may be
     parents of units it has), lab–company collaborations derived again over every source in the
-    store, and the report's merges.
+    store, the units' profiles with their projects' themes, and the report's merges.
     """
     store.link_lab_parents()
     if progress:
@@ -239,6 +239,8 @@ def finish_partners(
     store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))
     if progress:
         progress("collab.", 1, 1)
+    if profiles is not None:
+        profiles.refresh(progress=progress)
     report.merges = merges.merged()
 
 
@@ -254,14 +256,16 @@ def ingest_anr(
     ``committees_path`` defaults to ``anr_committees_ces.csv`` beside ``path`` when it is there.
     """
     report = Report("anr")
+    profiles = ProfileBuilder(store, extractor)
     if committees_path is None:
         beside = path.parent / "anr_committees_ces.csv"
         committees_path = beside if beside.exists() else None
-    committees = read_committees(committees_path) if committees_path else {}
+    committees = {code: p.label_fr for code, p in profiles.programmes.items()}
+    committees |= read_committees(committees_path) if committees_path else {}
     lines, records = open_rows(path, delimiter=",", required=REQUIRED)
     total = max(lines - 1, 1)
     # first pass: the labs the file names with their RNSR code (one for those it names without)
-    load = _AnrLoad(store, extractor, committees, report, sorted(coded_labs(records)))
+    load = _AnrLoad(store, committees, report, sorted(coded_labs(records)))
     batch = _Batch()
     rows = 0
     for line, row in report.readable(records):
@@ -273,5 +277,5 @@ def ingest_anr(
             if progress:
                 progress("anr", min(report.read, total - 1), total)
     load.flush(batch)
-    finish_partners(store, report, load.merges, progress)
+    finish_partners(store, report, load.merges, progress, profiles)
     return report

@@ -273,14 +273,13 @@ class _CordisLoad:
                 name=name,
                 acronym=_clean(row.get(COL_SHORT, "")) or None,
                 city=city_name(row[COL_CITY]),
+                kind="organisation",
             )
         return lid
 
     def flush(self, batch: _Batch) -> None:
         r = self.report
-        write_partners(
-            self.store, self.extractor, r, batch.labs, batch.companies, self.labs, self.companies
-        )
+        write_partners(self.store, r, batch.labs, batch.companies, self.labs, self.companies)
         parts = [p for k, p in batch.participations.items() if self.participations.get(k) != p]
         if parts:
             # the projects were written first: only the links are written here

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from graph.errors import InputError
 from graph.model import Company, Lab, Need
 from graph.ports import Extractor, GraphStore
+from ingest.profiles import ProfileBuilder
 from ingest.vocabulary import REPO_ROOT, load_vocabulary
 
 DEMO_DIR = REPO_ROOT / "data" / "demo"
@@ -51,8 +52,13 @@ def read_demo(folder: Path = DEMO_DIR) -> tuple[list[Lab], list[Company], list[N
     labs = [
         _build(
             Lab,
-            {k: raw.get(k) for k in ("id", "name", "acronym", "city")}
-            | {"description": " ".join(str(raw.get("description", "")).split())},
+            {k: raw.get(k) for k in ("id", "name", "acronym", "city", "postcode")}
+            | {
+                "description": " ".join(str(raw.get("description", "")).split()),
+                "description_source": "passerelle, démonstration",
+                "institutions": tuple(labs_data.get("institutions") or ()),
+                "institution_codes": tuple(labs_data.get("institution_codes") or ()),
+            },
             f"labs.yaml, entrée {n}",
         )
         for n, raw in enumerate(labs_data.get("labs") or [], start=1)
@@ -110,20 +116,25 @@ def load_demo(
     store.upsert_concepts(concepts)
     step("concepts", len(concepts), len(concepts))
     # a lab the RNSR register loaded keeps what the register says (domains, institutions...)
+    # and a description an institution supplied since
     known = {lab.id: lab for lab in store.labs()}
+    register = ("postcode", "institutions", "institution_codes", "parent_ids", "domains", "panels")
+    supplied = ("description", "description_en", "description_source")
     labs = [
         lab.model_copy(
-            update={
-                k: getattr(known[lab.id], k)
-                for k in ("postcode", "institutions", "parent_ids", "domains")
-            }
+            update={k: getattr(known[lab.id], k) for k in register}
+            | (
+                {k: getattr(known[lab.id], k) for k in supplied}
+                if known[lab.id].description_source not in (None, lab.description_source)
+                else {}
+            )
+            | {"profile_key": known[lab.id].profile_key}
         )
         if lab.id in known
         else lab
         for lab in labs
     ]
-    lab_extractions = extractor.extract_many([lab.profile_text for lab in labs])
-    store.upsert_labs(zip(labs, lab_extractions, strict=True))
+    store.upsert_labs(ProfileBuilder(store, extractor).build(labs))
     store.link_lab_parents()
     step("labs", len(labs), len(labs))
     by_id = {c.id: c for c in companies}

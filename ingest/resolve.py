@@ -43,14 +43,41 @@ def name_key(name: str) -> str:
     return " ".join(kept or words)
 
 
-def city_name(value: str) -> str | None:
-    """A city as registers write it, in title case with single spaces; None when empty.
+_PARTICLES = frozenset(
+    {"de", "du", "des", "la", "le", "les", "sur", "sous", "en", "aux", "au", "et"}
+)
+_ARTICLES = frozenset({"le", "la", "les", "l"})
 
-    >>> city_name("  VANDOEUVRE-LES-NANCY "), city_name("")
-    ('Vandoeuvre-Les-Nancy', None)
+
+def city_name(value: str) -> str | None:
+    """A French commune written one way whatever the register: words joined by hyphens,
+    particles in lower case, « lès » (near) between two names, « œu », no CEDEX; None when
+    empty.
+
+    >>> [city_name(c) for c in ("VANDOEUVRE LES NANCY CEDEX", "Vandoeuvre-Les-Nancy",
+    ...                         "vandœuvre-lès-nancy", "  NANCY CEDEX 1 ", "")]
+    ['Vandœuvre-lès-Nancy', 'Vandœuvre-lès-Nancy', 'Vandœuvre-lès-Nancy', 'Nancy', None]
+    >>> city_name("VILLENEUVE D ASCQ"), city_name("LA ROCHELLE"), city_name("SAINT DIE DES VOSGES")
+    ("Villeneuve-d'Ascq", 'La Rochelle', 'Saint-Die-des-Vosges')
     """
-    text = " ".join(value.split())
-    return text.title() if text else None
+    text = re.sub(r"\s+CEDEX(\s+\d+)?\s*$", "", " ".join(value.split()), flags=re.I)
+    words = [w for w in re.split(r"[\s\-]+", text.lower().replace("'", " ")) if w]
+    if not words:
+        return None
+    out: list[str] = []
+    for i, w in enumerate(words):
+        w = re.sub(r"oeu", "œu", w)
+        if i == 0:
+            out.append(w[:1].upper() + w[1:] + (" " if w in _ARTICLES and len(words) > 1 else "-"))
+        elif w in {"les", "lès"} and 0 < i < len(words) - 1 and out[-1].endswith("-"):
+            out.append("lès-")
+        elif w == "d" or w == "l":
+            out.append(w + "'")
+        elif w in _PARTICLES:
+            out.append(w + "-")
+        else:
+            out.append(w[:1].upper() + w[1:] + "-")
+    return "".join(out).rstrip("-").replace("l' ", "l'").replace("L ", "L'")
 
 
 def company_id(name: str, siren: str | None = None) -> str:
@@ -81,6 +108,61 @@ def lab_id(name: str, rnsr: str | None = None) -> str:
     return "name:" + name_key(name).replace(" ", "-")
 
 
+# words that say nothing of which unit a name designates
+_GENERIC = frozenset(
+    """
+    laboratoire laboratoires institut centre center recherche recherches research unite unit
+    umr upr ura fre equipe group groupe department departement sciences science
+    de des du la le les et en pour sur d l a the of and for in
+    """.split()
+)
+# a partner named after an institution, not a unit: « Université de Rennes I », « CNRS -
+# Délégation régionale », « Commissariat à l'énergie atomique »
+_ADMINISTRATIVE = re.compile(
+    r"^(universite|univ|cnrs|centre national de la recherche|inserm|institut national|inra|"
+    r"inrae|inria|cea|commissariat|ecole|ird|cirad|ifremer|onera|ministere|comue|"
+    r"assistance publique|chu|centre hospitalier)\b|\bdelegation\b"
+)
+
+
+def significant_words(name: str) -> set[str]:
+    """The words of a name that can tell one unit from another.
+
+    >>> sorted(significant_words("Laboratoire d'Énergétique et de Mécanique (UMR 7563)"))
+    ['energetique', 'mecanique']
+    """
+    return {
+        w for w in name_key(name).split() if len(w) > 2 and w not in _GENERIC and not w.isdigit()
+    }
+
+
+def same_unit(name: str, official: str, acronym: str | None = None) -> bool:
+    """Whether ``name`` can designate the unit officially called ``official``: it is not an
+    institution's name, and it shares a significant word or the acronym with it.
+
+    >>> same_unit("Institut Jean Lamour", "INSTITUT JEAN LAMOUR (IJL)")
+    True
+    >>> same_unit("IJL", "Institut Jean Lamour", "IJL")
+    True
+    >>> same_unit("CNRS - Délégation régionale Île-de-France Sud", "Laboratoire d'informatique")
+    False
+    """
+    if is_administrative(name):
+        return False
+    if acronym and name_key(acronym).replace(" ", "") in name_key(name).split():
+        return True
+    return bool(significant_words(name) & significant_words(official))
+
+
+def is_administrative(name: str) -> bool:
+    """A partner named after an institution (a university, the CNRS...), not after a unit.
+
+    >>> is_administrative("UNIVERSITE DE RENNES I"), is_administrative("Institut Pascal")
+    (True, False)
+    """
+    return _ADMINISTRATIVE.search(name_key(name)) is not None
+
+
 class LabNames:
     """Lab ids for partners that registers name: the RNSR code when given; else the RNSR unit
     that alone bears the partner's normalised name (ANR and CORDIS often leave the code out);
@@ -92,11 +174,23 @@ class LabNames:
         whatever the order of the rows and however many times the source is loaded."""
         units: dict[str, set[str]] = defaultdict(set)
         self._official: dict[str, str] = {}
+        acronyms: dict[str, str | None] = {}
         for lab in labs:
-            if not lab.id.startswith("name:"):
+            # units only: an organisation a source named with a code is that source's spelling,
+            # which ``coded`` gives again on every load (the same result whatever the store)
+            if lab.is_unit and not lab.id.startswith("name:"):
                 units[name_key(lab.name)].add(lab.id)
                 self._official[lab.id] = lab.name
+                acronyms[lab.id] = lab.acronym
         for name, code in coded:
+            # a row may name the unit's institution with the unit's code (« Université de
+            # Rennes I », « CNRS - Délégation… »): that name must not draw the rows that name
+            # the institution without a code into this one unit
+            official = self._official.get(code)
+            if is_administrative(name) or (
+                official is not None and not same_unit(name, official, acronyms.get(code))
+            ):
+                continue
             units[name_key(name)].add(code)
             self._official.setdefault(code, name)
         self._by_name = {key: ids.pop() for key, ids in units.items() if len(ids) == 1}

@@ -3,8 +3,9 @@
 The register (``rnsr_structures_actives.csv``, ``;``-separated, multi-valued fields ``;``-joined
 inside quotes) gives each unit's RNSR id, name, acronym, address, parent institutions (tutelles),
 parent units, French scientific domains and English ERC panels. The domains and panels go
-through the extraction pipeline to become the lab's capabilities; a lab that already has a
-written description (the demo corpus) keeps it, and its profile is extracted from both.
+through the extraction pipeline (the panels as English) to become the unit's capabilities
+(``ingest.profiles``); a unit that already has a description keeps it, and its profile is built
+from both.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from graph.model import Extraction, Lab
+from graph.model import Lab
 from graph.ports import Extractor, GraphStore
+from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows
+from ingest.resolve import city_name
 
 REQUIRED = ("numero_national_de_structure", "libelle", "commune")
 BATCH = 500
@@ -33,12 +36,6 @@ def _split(value: str) -> list[str]:
     return list(seen)
 
 
-def _city(commune: str) -> str | None:
-    """« NANCY CEDEX » → « Nancy »; « VANDOEUVRE-LES-NANCY » → « Vandoeuvre-Les-Nancy »."""
-    text = re.sub(r"\s+CEDEX(\s+\d+)?\s*$", "", commune.strip(), flags=re.I)
-    return text.title() if text else None
-
-
 def parse_row(row: dict[str, str], file: str, line: int) -> Lab | RowError:
     """One register row as a Lab, or the reason it is rejected."""
     rnsr = row["numero_national_de_structure"].strip().upper()
@@ -47,24 +44,19 @@ def parse_row(row: dict[str, str], file: str, line: int) -> Lab | RowError:
     name = " ".join(row["libelle"].split())
     if not name:
         return RowError(file, line, "libellé vide / empty name (libelle)")
-    domains = "\n".join(
-        t
-        for t in (
-            "; ".join(_split(row.get("domaine_scientifique", ""))),
-            "; ".join(_split(row.get("panel_erc", ""))),
-        )
-        if t
-    )
     parents = [p.upper() for p in _split(row.get("numero_de_structure_parent", ""))]
     return Lab(
         id=rnsr,
         name=name,
         acronym=" ".join(row.get("sigle", "").split()) or None,
-        city=_city(row["commune"]),
+        city=city_name(row["commune"]),
         postcode=row.get("code_postal", "").strip() or None,
         institutions=tuple(_split(row.get("tutelles", ""))),
+        institution_codes=tuple(_split(row.get("sigles_des_tutelles", ""))),
         parent_ids=tuple(p for p in parents if _RNSR_ID.match(p) and p != rnsr),
-        domains=domains,
+        domains="; ".join(_split(row.get("domaine_scientifique", ""))),
+        panels="; ".join(_split(row.get("panel_erc", ""))),
+        kind="unit",
     )
 
 
@@ -75,7 +67,7 @@ def read_domains(path: Path) -> dict[str, str]:
         if isinstance(row, dict):
             lab = parse_row(row, path.name, line)
             if not isinstance(lab, RowError):
-                domains[lab.id] = lab.domains
+                domains[lab.id] = "\n".join(t for t in (lab.domains, lab.panels) if t)
     return domains
 
 
@@ -111,35 +103,30 @@ def ingest_rnsr(
 ) -> Report:
     """Load the register into ``store``; a second run changes nothing."""
     report = Report("rnsr")
+    profiles = ProfileBuilder(store, extractor)
     lines, rows = open_rows(path, delimiter=";", required=REQUIRED)
     total = max(lines - 1, 1)  # lines after the header: the progress bar's end
     existing = {lab.id: lab for lab in store.labs()}
-    profiles = store.lab_profiles()
+    kept = ("description", "description_en", "description_source", "profile_key")
     for batch in _batches(path, rows, report):
         merged = []
         for lab in batch:
             old = existing.get(lab.id)
-            if old is not None and old.description:
-                lab = lab.model_copy(update={"description": old.description})
-            merged.append((lab, old))
-        changed = [lab for lab, old in merged if lab != old]
-        extractions: list[Extraction] = extractor.extract_many(
-            [lab.profile_text for lab in changed]
-        )
-        writes = []
-        for lab, ex in zip(changed, extractions, strict=True):
-            old = existing.get(lab.id)
-            if old is None:
+            if old is not None:
+                # what an institution supplied stays; the register's fields are refreshed
+                lab = lab.model_copy(update={k: getattr(old, k) for k in kept})
+            merged.append(lab)
+        changed = [lab for lab in merged if lab != existing.get(lab.id)]
+        rebuilt = profiles.writes(merged, {lab.id for lab in changed})
+        for lab in merged:
+            if lab.id not in existing:
                 report.created += 1
-            elif profiles.get(lab.id) == ex and old == lab:
-                report.unchanged += 1
-                continue
-            else:
+            elif lab.id in rebuilt:
                 report.updated += 1
-            writes.append((lab, ex))
-        report.unchanged += len(merged) - len(changed)
-        if writes:
-            store.upsert_labs(writes)
+            else:
+                report.unchanged += 1
+        if rebuilt:
+            store.upsert_labs(rebuilt.values())
         if progress:
             progress("rnsr", min(report.read, total - 1), total)
     store.link_lab_parents()

@@ -67,7 +67,7 @@ SET l.name = row.name, l.acronym = row.acronym, l.city = row.city,
     l.description = row.description, l.language = row.language,
     l.keywords = row.keywords, l.terms = row.terms, l.postcode = row.postcode,
     l.institutions = row.institutions, l.parent_ids = row.parent_ids, l.domains = row.domains,
-    l.search_key = row.search_key
+    l.search_key = row.search_key, l.attrs = row.attrs
 WITH l, row
 OPTIONAL MATCH (l)-[old:HAS_CAPABILITY]->()
 DELETE old
@@ -78,7 +78,7 @@ UNWIND $rows AS row
 MATCH (l:Lab {id: row.id})
 UNWIND row.mentions AS m
 MERGE (c:Concept {id: m.concept_id})
-CREATE (l)-[:HAS_CAPABILITY {weight: m.weight, evidence: m.evidence}]->(c)
+CREATE (l)-[:HAS_CAPABILITY {weight: m.weight, evidence: m.evidence, sources: m.sources}]->(c)
 """
 
 UPSERT_COMPANIES_QUERY: LiteralString = """
@@ -126,7 +126,7 @@ DELETE old
 WITH DISTINCT p, row
 UNWIND row.mentions AS m
 MERGE (c:Concept {id: m.concept_id})
-CREATE (p)-[:ABOUT {weight: m.weight, evidence: m.evidence}]->(c)
+CREATE (p)-[:ABOUT {weight: m.weight, evidence: m.evidence, sources: m.sources}]->(c)
 """
 
 LINK_LAB_PARENTS_QUERY: LiteralString = """
@@ -193,7 +193,7 @@ UNWIND $rows AS row
 MATCH (n:Need {id: row.id})
 UNWIND row.mentions AS m
 MERGE (k:Concept {id: m.concept_id})
-CREATE (n)-[:REQUIRES {weight: m.weight, evidence: m.evidence}]->(k)
+CREATE (n)-[:REQUIRES {weight: m.weight, evidence: m.evidence, sources: m.sources}]->(k)
 """
 
 CONCEPTS_QUERY: LiteralString = """
@@ -213,7 +213,7 @@ OPTIONAL MATCH (l)-[r:HAS_CAPABILITY]->(c:Concept)
 WITH l, r, c ORDER BY c.id
 RETURN l.id AS id, l.language AS language, l.keywords AS keywords, l.terms AS terms,
        collect(CASE WHEN c IS NULL THEN NULL
-               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence} END) AS mentions
+               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
 ORDER BY id
 """
 
@@ -227,7 +227,7 @@ OPTIONAL MATCH (n)-[r:REQUIRES]->(c:Concept)
 WITH n, r, c ORDER BY c.id
 RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS terms,
        collect(CASE WHEN c IS NULL THEN NULL
-               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence} END) AS mentions
+               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
 ORDER BY id
 """
 
@@ -237,7 +237,7 @@ OPTIONAL MATCH (n)-[r:REQUIRES]->(c:Concept)
 WITH n, r, c ORDER BY c.id
 RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS terms,
        collect(CASE WHEN c IS NULL THEN NULL
-               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence} END) AS mentions
+               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
 """
 
 STORED_NEED_QUERY: LiteralString = """
@@ -248,7 +248,7 @@ WITH n, c, r, k ORDER BY k.id
 RETURN n {.*} AS n, c {.*} AS c, n.language AS language, n.keywords AS keywords,
        n.terms AS terms,
        collect(CASE WHEN k IS NULL THEN NULL
-               ELSE {concept_id: k.id, weight: r.weight, evidence: r.evidence} END) AS mentions
+               ELSE {concept_id: k.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
 """
 
 # the store's revision: one node, given a new token by every write of what matching reads

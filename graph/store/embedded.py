@@ -82,6 +82,10 @@ _MIGRATIONS = (
     ("company", "siren", "TEXT"),
     ("concept", "source", "TEXT NOT NULL DEFAULT 'passerelle'"),
     ("lab", "search_key", "TEXT NOT NULL DEFAULT ''"),
+    ("lab", "attrs", "TEXT NOT NULL DEFAULT '{}'"),
+    ("has_capability", "sources", "TEXT NOT NULL DEFAULT '[]'"),
+    ("requires", "sources", "TEXT NOT NULL DEFAULT '[]'"),
+    ("project_about", "sources", "TEXT NOT NULL DEFAULT '[]'"),
 )
 
 
@@ -199,8 +203,18 @@ class EmbeddedGraphStore:
         # table and key come from the two fixed call sites below, never from input
         cur.execute(f"DELETE FROM {table} WHERE {key} = ?", (owner,))  # noqa: S608
         cur.executemany(
-            f"INSERT INTO {table} ({key}, concept_id, weight, evidence) VALUES (?, ?, ?, ?)",  # noqa: S608
-            [(owner, m.concept_id, m.weight, json.dumps(list(m.evidence))) for m in mentions],
+            f"INSERT INTO {table} ({key}, concept_id, weight, evidence, sources)"  # noqa: S608
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    owner,
+                    m.concept_id,
+                    m.weight,
+                    json.dumps(list(m.evidence)),
+                    json.dumps(list(m.sources)),
+                )
+                for m in mentions
+            ],
         )
 
     def _mentions(
@@ -208,13 +222,14 @@ class EmbeddedGraphStore:
     ) -> dict[str, list[ConceptMention]]:
         out: dict[str, list[ConceptMention]] = {}
         where = f"WHERE {key} = ?" if owner is not None else ""
-        query = f"SELECT {key} AS owner, concept_id, weight, evidence FROM {table} {where} ORDER BY {key}, concept_id"  # noqa: S608, E501
+        query = f"SELECT {key} AS owner, concept_id, weight, evidence, sources FROM {table} {where} ORDER BY {key}, concept_id"  # noqa: S608, E501
         for r in self._rows(query, () if owner is None else (owner,)):
             out.setdefault(r["owner"], []).append(
                 ConceptMention(
                     concept_id=r["concept_id"],
                     weight=r["weight"],
                     evidence=tuple(json.loads(r["evidence"])),
+                    sources=tuple(json.loads(r["sources"])),
                 )
             )
         return out
@@ -259,13 +274,14 @@ class EmbeddedGraphStore:
             for lab, ex in items:
                 cur.execute(
                     "INSERT INTO lab (id, name, acronym, city, description, language, keywords, terms,"
-                    " postcode, institutions, parent_ids, domains, search_key)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+                    " postcode, institutions, parent_ids, domains, search_key, attrs)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
                     " name=excluded.name, acronym=excluded.acronym, city=excluded.city,"
                     " description=excluded.description, language=excluded.language,"
                     " keywords=excluded.keywords, terms=excluded.terms, postcode=excluded.postcode,"
                     " institutions=excluded.institutions, parent_ids=excluded.parent_ids,"
-                    " domains=excluded.domains, search_key=excluded.search_key",
+                    " domains=excluded.domains, search_key=excluded.search_key,"
+                    " attrs=excluded.attrs",
                     (
                         lab.id,
                         lab.name,
@@ -280,6 +296,7 @@ class EmbeddedGraphStore:
                         json.dumps(list(lab.parent_ids)),
                         lab.domains,
                         search_key(lab),
+                        json.dumps(lab.extras()),
                     ),
                 )
                 self._write_mentions(cur, "has_capability", "lab_id", lab.id, ex.mentions)
@@ -451,6 +468,7 @@ class EmbeddedGraphStore:
             institutions=tuple(json.loads(r["institutions"])),
             parent_ids=tuple(json.loads(r["parent_ids"])),
             domains=r["domains"],
+            **json.loads(r["attrs"]),
         )
 
     def labs(self) -> list[Lab]:

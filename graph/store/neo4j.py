@@ -7,6 +7,7 @@ Writes run in managed transactions (retried by the driver on transient errors), 
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import uuid
@@ -94,7 +95,12 @@ def _batches(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]
 
 def _mentions(mentions: Iterable[ConceptMention]) -> list[dict[str, Any]]:
     return [
-        {"concept_id": m.concept_id, "weight": m.weight, "evidence": list(m.evidence)}
+        {
+            "concept_id": m.concept_id,
+            "weight": m.weight,
+            "evidence": list(m.evidence),
+            "sources": list(m.sources),
+        }
         for m in mentions
     ]
 
@@ -119,7 +125,10 @@ def _extraction(record: Any) -> Extraction:
         language=record["language"] or "fr",
         mentions=tuple(
             ConceptMention(
-                concept_id=m["concept_id"], weight=m["weight"], evidence=tuple(m["evidence"] or ())
+                concept_id=m["concept_id"],
+                weight=m["weight"],
+                evidence=tuple(m["evidence"] or ()),
+                sources=tuple(m.get("sources") or ()),
             )
             for m in record["mentions"]
         ),
@@ -281,6 +290,7 @@ class Neo4jGraphStore:
                 "parent_ids": list(lab.parent_ids),
                 "domains": lab.domains,
                 "search_key": search_key(lab),
+                "attrs": json.dumps(lab.extras()),
             }
             for lab, ex in labs
         ]
@@ -478,6 +488,7 @@ class Neo4jGraphStore:
             institutions=tuple(d.get("institutions") or ()),
             parent_ids=tuple(d.get("parent_ids") or ()),
             domains=d.get("domains") or "",
+            **json.loads(d.get("attrs") or "{}"),
         )
 
     def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:

@@ -152,7 +152,7 @@ def test_small_files_resolve_sirens_merge_spellings_and_reject_bad_rows(
     tmp_path: Path, store: EmbeddedGraphStore, extractor: SpacyExtractor
 ) -> None:
     ijl = Lab(id=IJL, name="Institut Jean Lamour", description="Métallurgie et matériaux.")
-    store.upsert_labs([(ijl, extractor.extract(ijl.profile_text))])
+    store.upsert_labs([(ijl, extractor.extract(ijl.description))])
     projects = write(tmp_path / "projects.csv", PROJECTS)
     orgs = write(tmp_path / "orgs.csv", "\n".join([ORG_HEADER, *ORG_ROWS]) + "\n")
 

@@ -78,7 +78,8 @@ def test_rnsr_rows_are_loaded_or_rejected_with_line_and_reason(
     assert ijl is not None
     assert ijl.city == "Nancy" and ijl.postcode == "54011"
     assert ijl.institutions == ("CNRS", "Université de Lorraine")
-    assert "Sciences de l'ingénieur" in ijl.domains and "PE8" in ijl.domains
+    assert ijl.domains == "Sciences de l'ingénieur" and ijl.panels.startswith("PE8")
+    assert ijl.is_unit and ijl.institution_codes == ()
     assert store.counts()["relationships"]["PART_OF"] == 1
     again = ingest_rnsr(path, store, extractor)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
@@ -200,3 +201,25 @@ def test_a_lab_the_anr_file_names_with_and_without_its_code_is_one_lab_in_any_or
     before = store.counts()
     ingest_anr(path, store, extractor)
     assert store.counts() == before
+
+
+def test_an_institution_named_with_a_unit_code_draws_no_other_row_into_that_unit() -> None:
+    from graph.model import Lab
+    from ingest.resolve import LabNames, Merges
+
+    limsi = Lab(
+        id="197217542U", name="Laboratoire d'informatique pour la mécanique", acronym="LIMSI"
+    )
+    coded = [
+        ("CNRS - Délégation Île-de-France Sud", "197217542U"),  # the institution, with the code
+        ("LIMSI", "197217542U"),
+        ("Lab. Informatique Mécanique", "197217542U"),
+    ]
+    names = LabNames([limsi], coded)
+    merges = Merges()
+    # rows without a code: the institution stays an organisation of its own
+    assert names.resolve("CNRS - Délégation Île-de-France Sud", None, merges).startswith("name:")
+    assert names.resolve("LIMSI", None, merges) == "197217542U"
+    assert names.resolve("Lab. Informatique Mécanique", None, merges) == "197217542U"
+    # a row with the code is that unit, whatever its name
+    assert names.resolve("CNRS - Délégation Île-de-France Sud", "197217542U", merges) == limsi.id
