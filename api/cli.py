@@ -74,6 +74,97 @@ def load_demo_cmd(store: StoreOpt = None) -> None:
         s.close()
 
 
+def registers_dir() -> Path:
+    """Where registers are read: ``$PASSERELLE_REGISTERS``, else where ``passerelle fetch``
+    writes them (``$PASSERELLE_HOME/registers``)."""
+    from graph.store.embedded import default_home
+
+    env = os.environ.get("PASSERELLE_REGISTERS", "").strip()
+    return Path(env).expanduser() if env else default_home() / "registers"
+
+
+@app.command("load")
+@_friendly
+def load_cmd(
+    registers: Annotated[
+        Path | None,
+        typer.Option(
+            help="Dossier des registres / registers folder (défaut $PASSERELLE_REGISTERS, "
+            "sinon / else $PASSERELLE_HOME/registers)",
+            show_default=False,
+        ),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Charge le graphe du territoire : vocabulaire, démo, RNSR, ANR et nos descriptions des
+    unités / load the territory's graph (the registers when found)."""
+    from api.factory import build_extractor, open_store
+    from ingest.territory import load_territory
+
+    folder = registers or registers_dir()
+    s = open_store(store)
+    try:
+        loaded = load_territory(s, build_extractor(s), folder, _progress)
+        for report in loaded.reports:
+            _report(report, False)
+        if loaded.missing:
+            typer.echo(
+                f"Registres absents de {folder} / registers not found: "
+                f"{', '.join(loaded.missing)} — `passerelle fetch rnsr|anr` les télécharge."
+            )
+        demo = loaded.demo
+        typer.echo(
+            f"Démo / demo: {demo['concepts']} concepts, {demo['labs']} labs, "
+            f"{demo['companies']} companies, {demo['needs']} needs."
+        )
+        labs = s.labs()
+    finally:
+        s.close()
+    units = [lab for lab in labs if lab.is_unit]
+    typer.echo(
+        f"Graphe chargé / graph loaded: {len(units)} unités de recherche / research units "
+        f"(dont / of which {sum(bool(lab.description_source) for lab in units)} décrites / "
+        f"described), {len(labs) - len(units)} autres organisations partenaires / other "
+        "partner organisations."
+    )
+
+
+@app.command("fetch")
+@_friendly
+def fetch_cmd(
+    register: Annotated[str, typer.Argument(help="rnsr ou / or anr")],
+    dest: Annotated[
+        Path | None,
+        typer.Option(help="Dossier / folder (défaut / default $PASSERELLE_REGISTERS)"),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(help="Adresse / URL (défaut $PASSERELLE_<REGISTRE>_URL, sinon le portail)"),
+    ] = None,
+) -> None:
+    """Télécharge un registre depuis son portail officiel / download a register from its
+    official portal (resumable, checksummed); `passerelle load` then reads it."""
+    import dataclasses
+
+    from ingest.fetch import OFFICIAL, fetch
+
+    name = register.strip().lower()
+    if name not in OFFICIAL:
+        raise InputError(
+            f"Registre inconnu : {register} (choix : {', '.join(OFFICIAL)})",
+            f"Unknown register: {register} (choices: {', '.join(OFFICIAL)})",
+            where="register",
+        )
+    folder = (dest or registers_dir()) / name
+    for source in OFFICIAL[name]:
+        chosen = url or os.environ.get(f"PASSERELLE_{name.upper()}_URL", "").strip()
+        if chosen:
+            source = dataclasses.replace(source, url=chosen)
+        result = fetch(source, folder, progress=_progress)
+        how = "déjà à jour / up to date" if result.skipped else "téléchargé / downloaded"
+        typer.echo(f"{result.path} ({result.bytes} octets / bytes, sha256 {result.sha256}): {how}")
+
+
 @app.command()
 @_friendly
 def serve(
@@ -114,22 +205,40 @@ def match(
     text: Annotated[str, typer.Argument(help="Le besoin, en texte libre / the need")],
     limit: Annotated[int, typer.Option(help="Nombre de laboratoires / number of labs")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Sortie JSON (comme /api/match)")] = False,
+    institution: Annotated[
+        str | None,
+        typer.Option(help="Établissement (nom ou sigle RNSR) / institution", show_default=False),
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Région / region (« Grand Est »)", show_default=False)
+    ] = None,
+    everywhere: Annotated[
+        bool, typer.Option("--all", help="Toute la France / all of France")
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
-    """Propose des laboratoires pour un besoin / suggest labs for a need."""
+    """Propose des laboratoires pour un besoin / suggest labs for a need (by default in the
+    deployment's territory: $PASSERELLE_INSTITUTION, « Université de Lorraine »)."""
     from api.factory import build_service, open_store
-    from api.schemas import MatchResponse, concepts_public, pairings_public
+    from api.schemas import MatchResponse, concepts_public, pairings_public, scope_public
+    from graph.scope import Scope
 
+    scope = None
+    if everywhere:
+        scope = Scope()
+    elif institution or region:
+        scope = Scope(institution=institution, region=region)
     s = open_store(store)
     try:
         service = build_service(s)
-        result = service.match_text(text, limit)
+        result = service.match_text(text, limit, scope)
         labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
         body = MatchResponse(
             language=result.extraction.language,
             concepts=concepts_public(result.extraction, labels),
             keywords=list(result.extraction.keywords),
-            pairings=pairings_public(result.ranking),
+            pairings=pairings_public(result.ranking, text),
+            scope=scope_public(result.scope) if result.scope else None,
         )
     finally:
         s.close()
@@ -137,6 +246,8 @@ def match(
         typer.echo(json.dumps(body.model_dump(), ensure_ascii=False, indent=2))
         return
     typer.echo(f"Langue / language: {body.language}")
+    if body.scope:
+        typer.echo(f"Périmètre / scope: {body.scope.label} ({body.scope.units} unités / units)")
     typer.echo("Concepts : " + (", ".join(c.label for c in body.concepts) or "aucun / none"))
     if not body.pairings:
         typer.echo("Aucun laboratoire trouvé : `passerelle load-demo` a-t-il été lancé ?")
@@ -272,13 +383,24 @@ PathArg = Annotated[Path, typer.Argument(help="Fichier / file")]
 def _load(
     store: str | None, as_json: bool, run: Callable[..., Any], extractor: bool = True
 ) -> None:
-    """Open the store, run a loader ``run(store, extractor, progress)``, print its report."""
-    from api.factory import build_service, open_store
+    """Open the store, run a loader ``run(store, extractor, progress)``, print its report.
+
+    A loader without extractor extends the vocabulary (ESCO, NAF): the units' profiles are then
+    linked again with an extractor that knows the new concepts, so that the order in which
+    registers are loaded does not change the graph.
+    """
+    from api.factory import build_extractor, open_store
+    from ingest.profiles import ProfileBuilder
 
     s = open_store(store)
+    progress = None if as_json else _progress
     try:
-        ex = build_service(s).extractor if extractor else None
-        report = run(s, ex, None if as_json else _progress)
+        ex = build_extractor(s) if extractor else None
+        report = run(s, ex, progress)
+        if not extractor:
+            relinked = ProfileBuilder(s, build_extractor(s)).refresh(progress=progress)
+            if not as_json:
+                typer.echo(f"profils des unités / unit profiles: {relinked} mis à jour / updated")
     finally:
         s.close()
     _report(report, as_json)
@@ -291,6 +413,20 @@ def ingest_rnsr_cmd(path: PathArg, store: StoreOpt = None, as_json: JsonOpt = Fa
     from ingest.rnsr import ingest_rnsr
 
     _load(store, as_json, lambda s, ex, progress: ingest_rnsr(path, s, ex, progress))
+
+
+@ingest_app.command("descriptions")
+@_friendly
+def ingest_descriptions_cmd(
+    path: Annotated[Path, typer.Argument(help="Fichier YAML ou CSV / YAML or CSV file")],
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Descriptions d'unités fournies par les établissements / unit descriptions (see
+    ingest/descriptions.py for the format)."""
+    from ingest.descriptions import ingest_descriptions
+
+    _load(store, as_json, lambda s, ex, progress: ingest_descriptions(path, s, ex, progress))
 
 
 @ingest_app.command("anr")

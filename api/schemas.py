@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.matching import Pairing
+from graph.matching import ConceptContribution, Pairing
 from graph.model import Extraction, Lab, Need
-from graph.service import MAX_TEXT_CHARS, PairingService, RankedLab
+from graph.scope import Scope
+from graph.service import MAX_TEXT_CHARS, PairingService, RankedLab, ScopeUsed
+from graph.text import surface_words
+from ingest.descriptions import provenance as description_provenance
 
 
 class _Request(BaseModel):
@@ -20,6 +23,11 @@ class MatchRequest(_Request):
         description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères)."
     )
     limit: int = Field(10, description="Nombre de laboratoires proposés (1 à 100).")
+    scope: Scope | None = Field(
+        None,
+        description='Périmètre : {"institution": …} ou {"region": …} ; {} pour toute la '
+        "France ; absent : le périmètre par défaut du déploiement.",
+    )
 
 
 class NeedCreate(_Request):
@@ -41,6 +49,8 @@ class ConceptPublic(BaseModel):
     label_en: str
     weight: float
     evidence: list[str]
+    sources: list[str] = []
+    """For a lab's capability: where it comes from (description, register, anr, cordis)."""
 
 
 class LabPublic(BaseModel):
@@ -81,6 +91,9 @@ class LabDetail(LabPublic):
     postcode: str | None = None
     institutions: list[str] = []
     domains: str = ""
+    kind: str = "unit"
+    """unit (a research unit, which may be suggested) or organisation (a project partner)."""
+    description_source: str | None = None
     capabilities: list[ConceptPublic]
     keywords: list[str]
     industry: IndustryRecord
@@ -100,6 +113,11 @@ class SharedConcept(BaseModel):
     lab_via: list[str]
     need_evidence: list[str]
     lab_evidence: list[str]
+    lab_sources: list[str] = []
+    """Where the lab's capability comes from: description, register, anr, cordis."""
+    provenance: str = ""
+    """The same, in words (« d'après ses projets ANR … »)."""
+    provenance_en: str = ""
 
 
 class SharedTerm(BaseModel):
@@ -107,6 +125,8 @@ class SharedTerm(BaseModel):
 
     term: str
     contribution: float
+    word: str = ""
+    """The word of the need's text the term stands for."""
 
 
 class ContextPart(BaseModel):
@@ -117,6 +137,8 @@ class ContextPart(BaseModel):
     label_en: str
     value: float
     contribution: float
+    detail: str = ""
+    """What the signal is about: the themes inferred from the need's concepts."""
 
 
 class ExplanationPublic(BaseModel):
@@ -145,6 +167,17 @@ class PairingPublic(BaseModel):
     explanation: ExplanationPublic
 
 
+class ScopePublic(BaseModel):
+    """The scope a ranking was made in."""
+
+    institution: str | None
+    region: str | None
+    label: str
+    label_en: str
+    units: int
+    """How many research units the scope holds."""
+
+
 class MatchResponse(BaseModel):
     """A need's analysis and its suggested labs."""
 
@@ -152,6 +185,7 @@ class MatchResponse(BaseModel):
     concepts: list[ConceptPublic]
     keywords: list[str]
     pairings: list[PairingPublic]
+    scope: ScopePublic | None = None
 
 
 class NeedPublic(BaseModel):
@@ -179,6 +213,7 @@ class NeedPairings(BaseModel):
 
     need: NeedPublic
     pairings: list[PairingPublic]
+    scope: ScopePublic | None = None
 
 
 class OpportunityPublic(BaseModel):
@@ -214,6 +249,12 @@ class Health(BaseModel):
     status: str
     store: str
     labs: int
+    units: int = 0
+    """Research units: the labs that may be suggested."""
+    described: int = 0
+    """Units with a description supplied by their institution (or by us)."""
+    organisations: int = 0
+    """Project partners known by name only, counted in track records, never suggested."""
     needs: int
     concepts: int
 
@@ -239,6 +280,7 @@ def concepts_public(
             label_en=labels.get(m.concept_id, (m.concept_id, m.concept_id))[1],
             weight=m.weight,
             evidence=list(m.evidence),
+            sources=list(m.sources),
         )
         for m in extraction.mentions
     ]
@@ -261,23 +303,86 @@ def need_public(need: Need) -> NeedPublic:
     )
 
 
-def explanation_public(p: Pairing) -> ExplanationPublic:
-    """Public view of a pairing's explanation, with a one-line summary in each language."""
+def scope_public(used: ScopeUsed) -> ScopePublic:
+    """Public view of the scope a ranking was made in."""
+    return ScopePublic(
+        institution=used.scope.institution,
+        region=used.scope.region,
+        label=used.scope.label("fr"),
+        label_en=used.scope.label("en"),
+        units=used.units,
+    )
+
+
+def provenance(c: ConceptContribution, lab: Lab | None) -> tuple[str, str]:
+    """Where a lab's capability comes from, in French and English."""
+    fr: list[str] = []
+    en: list[str] = []
+    if "description" in c.lab_sources:
+        source = lab.description_source if lab else None
+        fr.append(description_provenance(source, "fr"))
+        en.append(description_provenance(source, "en"))
+    if "register" in c.lab_sources:
+        fr.append("sa fiche au registre RNSR (domaines scientifiques, panels ERC)")
+        en.append("its RNSR register entry (scientific domains, ERC panels)")
+    if "anr" in c.lab_sources:
+        projects = [e for e in c.lab_evidence if e.startswith("projets ANR")]
+        fr.extend(f"ses {e}" for e in projects[:2])
+        en.extend(f"its ANR {e.removeprefix('projets ANR ')}" for e in projects[:2])
+    if "cordis" in c.lab_sources:
+        fr.append("ses projets européens (CORDIS)")
+        en.append("its European projects (CORDIS)")
+    if not fr:
+        return "", ""
+    return "d'après " + " et ".join(fr), "from " + " and ".join(en)
+
+
+def explanation_public(p: Pairing, lab: Lab | None = None, text: str = "") -> ExplanationPublic:
+    """Public view of a pairing's explanation, with a one-line summary in each language;
+    ``text`` is the need's, to show its words rather than their stems."""
     e = p.explanation
     top = e.concepts[:4]
     fr_parts = ", ".join(f"{c.label_fr} (+{c.contribution:.2f})" for c in top)
     en_parts = ", ".join(f"{c.label_en} (+{c.contribution:.2f})" for c in top)
-    words = ", ".join(t.term for t in e.terms[:5])
+    shown = surface_words([t.term for t in e.terms], text)
+    words = ", ".join(dict.fromkeys(shown.get(t.term, t.term) for t in e.terms[:5]))
+    origin_fr, origin_en = provenance(top[0], lab) if top else ("", "")
+    themes = [c for c in e.context if c.detail]
     summary = (
         f"Concepts partagés : {fr_parts or 'aucun'}"
+        + (f" — {origin_fr}" if origin_fr else "")
         + (f" ; mots communs : {words}" if words else "")
+        + "".join(f" ; {c.label_fr} : {c.detail}" for c in themes)
         + "."
     )
     summary_en = (
         f"Shared concepts: {en_parts or 'none'}"
+        + (f" — {origin_en}" if origin_en else "")
         + (f"; shared words: {words}" if words else "")
+        + "".join(f"; {c.label_en}: {c.detail}" for c in themes)
         + "."
     )
+    concepts = []
+    for c in e.concepts:
+        origin_fr, origin_en = provenance(c, lab)
+        concepts.append(
+            SharedConcept(
+                id=c.concept_id,
+                label=c.label_fr,
+                label_en=c.label_en,
+                contribution=c.contribution,
+                specificity=c.specificity,
+                need_weight=c.need_weight,
+                lab_weight=c.lab_weight,
+                need_via=list(c.need_via),
+                lab_via=list(c.lab_via),
+                need_evidence=list(c.need_evidence),
+                lab_evidence=list(c.lab_evidence),
+                lab_sources=list(c.lab_sources),
+                provenance=origin_fr,
+                provenance_en=origin_en,
+            )
+        )
     return ExplanationPublic(
         summary=summary,
         summary_en=summary_en,
@@ -292,37 +397,26 @@ def explanation_public(p: Pairing) -> ExplanationPublic:
                 label_en=c.label_en,
                 value=c.value,
                 contribution=c.contribution,
+                detail=c.detail,
             )
             for c in e.context
         ],
-        concepts=[
-            SharedConcept(
-                id=c.concept_id,
-                label=c.label_fr,
-                label_en=c.label_en,
-                contribution=c.contribution,
-                specificity=c.specificity,
-                need_weight=c.need_weight,
-                lab_weight=c.lab_weight,
-                need_via=list(c.need_via),
-                lab_via=list(c.lab_via),
-                need_evidence=list(c.need_evidence),
-                lab_evidence=list(c.lab_evidence),
-            )
-            for c in e.concepts
+        concepts=concepts,
+        terms=[
+            SharedTerm(term=t.term, contribution=t.contribution, word=shown.get(t.term, t.term))
+            for t in e.terms
         ],
-        terms=[SharedTerm(term=t.term, contribution=t.contribution) for t in e.terms],
     )
 
 
-def pairings_public(ranking: list[RankedLab]) -> list[PairingPublic]:
-    """Public view of a ranking of labs."""
+def pairings_public(ranking: list[RankedLab], text: str = "") -> list[PairingPublic]:
+    """Public view of a ranking of labs for a need whose text is ``text``."""
     return [
         PairingPublic(
             rank=r.rank,
             score=r.pairing.score,
             lab=lab_public(r.lab),
-            explanation=explanation_public(r.pairing),
+            explanation=explanation_public(r.pairing, r.lab, text),
         )
         for r in ranking
     ]

@@ -13,12 +13,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from graph.model import Extraction, Participation, Project
-from graph.ports import Extractor
+from graph.model import Participation, Project
 
 SIGNALS: dict[str, tuple[str, str]] = {
     "topic_record": ("projets sur ces thèmes", "projects on these topics"),
@@ -26,6 +24,10 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "partners": ("partenaire de ses partenaires", "works with the company's partners"),
     "proximity": ("même région", "same region"),
 }
+
+RECORD_SIGNALS = frozenset({"topic_record"})
+"""Signals about the labs' record rather than the company's relationships: they multiply a
+lab's relevance instead of adding to it (``graph.matching.MatchIndex.rank_labs``)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,15 @@ def _scaled(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return out
 
 
+@dataclass(frozen=True)
+class Topic:
+    """A project theme (an ANR committee or programme): its label and the concepts it is about."""
+
+    code: str
+    label: str
+    concepts: tuple[str, ...]
+
+
 class GraphContext:
     """Signals over ``lab_ids`` from projects and participations.
 
@@ -66,9 +77,10 @@ class GraphContext:
         The labs, in the matcher's order (``MatchIndex.lab_ids``).
     projects, participations
         The collaborative projects and who took part.
-    topic_profiles : mapping
-        Each topic code's extraction (of its label, or of the code itself): how a need's text
-        finds the topics it is about.
+    topics : mapping of code to Topic
+        The themes of projects (by ``Project.topic_code``) and their concepts: a need is about
+        a theme when it shares its concepts, never because one word of the theme's label
+        appears in it.
     lab_regions : mapping
         Each lab's region, where known.
     """
@@ -78,7 +90,7 @@ class GraphContext:
         lab_ids: Sequence[str],
         projects: Iterable[Project],
         participations: Iterable[Participation],
-        topic_profiles: Mapping[str, Extraction],
+        topics: Mapping[str, Topic],
         lab_regions: Mapping[str, str] | None = None,
     ) -> None:
         self.lab_ids = list(lab_ids)
@@ -93,7 +105,8 @@ class GraphContext:
             elif part.partner_kind == "company":
                 companies_of[part.project_id].add(part.partner_id)
         n = len(self.lab_ids)
-        self.topic_codes = sorted(topic_profiles)
+        self.topics = {code: t for code, t in topics.items() if t.concepts}
+        self.topic_codes = sorted(self.topics)
         topic_col = {t: j for j, t in enumerate(self.topic_codes)}
         self._topic_counts = np.zeros((len(self.topic_codes), n))
         self._history: dict[str, Counter[int]] = defaultdict(Counter)
@@ -108,58 +121,57 @@ class GraphContext:
             for a in labs:
                 self._co[a].update(b for b in labs if b != a)
         self._regions = np.asarray([(lab_regions or {}).get(lab, "") for lab in self.lab_ids])
-        corpus = [list(topic_profiles[t].terms) or ["\u2205"] for t in self.topic_codes]
-        self._bm25: bm25s.BM25 | None = None
-        if corpus:
-            self._bm25 = bm25s.BM25()
-            self._bm25.index(corpus, show_progress=False)
 
-    @classmethod
-    def from_projects(
-        cls,
-        lab_ids: Sequence[str],
-        projects: Sequence[Project],
-        participations: Iterable[Participation],
-        extractor: Extractor,
-        lab_regions: Mapping[str, str] | None = None,
-    ) -> GraphContext:
-        """The context, each topic found by its label and code (``"Matériaux … CE08"``)."""
-        texts: dict[str, str] = {}
-        for code, label in sorted(
-            {(p.topic_code, p.topic or "") for p in projects if p.topic_code}
-        ):
-            texts.setdefault(code, f"{label} {code}".strip())
-        profiles = extractor.extract_many(list(texts.values()))
-        return cls(
-            lab_ids, projects, participations, dict(zip(texts, profiles, strict=True)), lab_regions
-        )
+    def topics_of(
+        self, need_concepts: Mapping[str, float], share: float = 0.8, least: float = 0.5
+    ) -> dict[str, float]:
+        """The themes a need is about, from its concepts (broader ones included, with their
+        weights): a theme's score is the sum of the weights of its concepts in the need; those
+        of at least ``least`` and within ``share`` of the best are kept, weighted by score.
 
-    def topics_of(self, need: Extraction, share: float = 0.8) -> dict[str, float]:
-        """The topics a need is about: those within ``share`` of the best BM25 match, weighted."""
-        terms = sorted(set(need.terms))
-        if self._bm25 is None or not terms:
-            return {}
-        scores = np.asarray(self._bm25.get_scores(terms), dtype=np.float64)
-        top = float(scores.max()) if scores.size else 0.0
-        if top <= 0:
+        Examples
+        --------
+        >>> ctx = GraphContext([], [], [], {"CE08": Topic("CE08", "Matériaux", ("steel",)),
+        ...                                 "CE10": Topic("CE10", "Usine", ("robotics",))})
+        >>> ctx.topics_of({"steel": 1.0, "welding": 0.7})
+        {'CE08': 1.0}
+        >>> ctx.topics_of({"treatment": 1.0})
+        {}
+        """
+        scores = {
+            code: sum(need_concepts.get(c, 0.0) for c in t.concepts)
+            for code, t in self.topics.items()
+        }
+        top = max(scores.values(), default=0.0)
+        if top < least:
             return {}
         return {
-            self.topic_codes[j]: float(scores[j] / top)
-            for j in np.flatnonzero(scores >= share * top)
+            code: score / top
+            for code, score in sorted(scores.items())
+            if score >= share * top and score >= least
         }
+
+    def describe(self, topics: Mapping[str, float], most: int = 3) -> str:
+        """The themes named for an explanation, best first: « Matériaux métalliques (CE08) »."""
+        best = sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
+        labels: dict[str, None] = {}
+        for code, _ in best:
+            labels.setdefault(self.topics[code].label, None)
+        names = list(labels)
+        return "; ".join(names[:most]) + (" …" if len(names) > most else "")
 
     def signals(
         self,
-        need: Extraction,
+        topics: Mapping[str, float],
         company_id: str | None = None,
         region: str | None = None,
     ) -> dict[str, npt.NDArray[np.float64]]:
-        """Each signal per lab, in [0, 1]."""
+        """Each signal per lab, in [0, 1], for a need about ``topics`` (``topics_of``)."""
         n = len(self.lab_ids)
-        topics = self.topics_of(need)
         record = np.zeros(n)
         for code, weight in topics.items():
-            record += weight * self._topic_counts[self.topic_codes.index(code)]
+            if code in self.topics:
+                record += weight * self._topic_counts[self.topic_codes.index(code)]
         history = np.zeros(n)
         partners = np.zeros(n)
         for i, count in self._history.get(company_id or "", Counter()).items():

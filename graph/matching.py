@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from graph.context import SIGNALS
+from graph.context import RECORD_SIGNALS, SIGNALS
 from graph.model import Concept, ConceptMention, Extraction
 from graph.projection import ancestors_within, concept_hierarchy
 
@@ -82,6 +82,8 @@ class ConceptContribution(NamedTuple):
     lab_via: tuple[str, ...]
     need_evidence: tuple[str, ...]
     lab_evidence: tuple[str, ...]
+    lab_sources: tuple[str, ...] = ()
+    """Where the lab's capability comes from (``graph.model.ProfileSource``)."""
 
 
 def _contribution_order(p: ConceptContribution) -> tuple[float, str]:
@@ -104,6 +106,8 @@ class ContextContribution(NamedTuple):
     value: float
     """The signal's value for this lab, in [0, 1]."""
     contribution: float
+    detail: str = ""
+    """What the signal is about (the themes inferred from the need's concepts)."""
 
 
 class Explanation(NamedTuple):
@@ -134,6 +138,7 @@ class _Expanded:
     weight: float
     via: tuple[str, ...]
     evidence: tuple[str, ...]
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,11 +165,20 @@ class _Plan:
         return self.concept_part + self.lexical_part
 
     @property
+    def eligible(self) -> npt.NDArray[np.bool_]:
+        """Labs that share a concept with the need (any lab with a score, for a need whose
+        concepts no lab has)."""
+        if self.z > 0:
+            return self.concept_part > 0
+        return self.relevance > 0
+
+    @property
     def total(self) -> npt.NDArray[np.float64]:
         beta = self.industry_share
+        relevance = np.where(self.eligible, self.relevance, 0.0)
         if beta <= 0:
-            return self.relevance
-        return self.relevance * ((1 - beta) + beta * self.industry)
+            return relevance
+        return relevance * ((1 - beta) + beta * self.industry)
 
     @property
     def lexical_part(self) -> npt.NDArray[np.float64]:
@@ -299,10 +313,13 @@ class MatchIndex:
                 w = m.weight * discount**depth
                 prev = out.get(c)
                 if prev is None or w > prev.weight + 1e-12:
-                    out[c] = _Expanded(w, (m.concept_id,), m.evidence)
+                    out[c] = _Expanded(w, (m.concept_id,), m.evidence, m.sources)
                 elif abs(w - prev.weight) <= 1e-12 and m.concept_id not in prev.via:
                     out[c] = _Expanded(
-                        prev.weight, (*prev.via, m.concept_id), prev.evidence + m.evidence
+                        prev.weight,
+                        (*prev.via, m.concept_id),
+                        prev.evidence + m.evidence,
+                        tuple(sorted({*prev.sources, *m.sources})),
                     )
         return out
 
@@ -384,24 +401,48 @@ class MatchIndex:
         sme: bool = False,
         context: Mapping[str, npt.NDArray[np.float64]] | None = None,
         weights: Mapping[str, float] | None = None,
+        candidates: npt.NDArray[np.bool_] | None = None,
+        details: Mapping[str, str] | None = None,
     ) -> list[Pairing]:
         """The ``limit`` best labs for ``need``, best first, ties broken by lab id.
 
         ``sme``: the need is an SME's, so the track record counts work with SMEs.
-        ``context``: graph signals per lab (``graph.context``), each in [0, 1], added with
-        ``weights``; the sum is then divided by ``1 + sum(weights)`` so the score stays in [0, 1].
+        ``context``: graph signals per lab (``graph.context``), each in [0, 1], with
+        ``weights``; the score is then divided by ``1 + sum(weights)`` so it stays in [0, 1].
+        The labs' record on the need's themes (``RECORD_SIGNALS``) multiplies their relevance:
+        it reorders relevant labs and lifts no weak one. The company's relationships (its
+        history, its partners' partners, its region) add to the score of the labs that share a
+        concept with the need.
+        ``candidates``: the labs that may be suggested (a scope), by position in ``lab_ids``.
+        ``details``: what each signal is about, for the explanation.
+
+        A need with concepts is paired only with labs that share at least one of them (its
+        broader concepts included): no channel or signal carries a lab that shares none. A
+        need none of whose concepts any lab has is paired by shared words and by the company's
+        relationships.
         """
         plan = self._plan(need, sme)
-        total = plan.total
+        eligible = plan.eligible
+        if candidates is not None:
+            eligible = eligible & candidates
+        total = np.where(eligible, plan.total, 0.0)
         parts: dict[str, npt.NDArray[np.float64]] = {}
         scale = 1.0
         if context and weights:
             used = {k: w for k, w in weights.items() if w > 0 and k in context}
             scale = 1.0 / (1.0 + sum(used.values()))
-            parts = {k: w * scale * context[k] for k, w in used.items()}
+            reachable = (
+                eligible
+                if plan.z > 0
+                else (candidates if candidates is not None else np.ones_like(eligible))
+            )
+            parts = {
+                k: (total if k in RECORD_SIGNALS else reachable) * (w * scale) * context[k]
+                for k, w in used.items()
+            }
             total = total * scale + sum(parts.values(), np.zeros_like(total))
         picked = self._top(total, limit)
-        return self._explain(plan, picked, total, scale, parts, context or {})
+        return self._explain(plan, picked, total, scale, parts, context or {}, details or {})
 
     def score(self, need: Extraction, lab_id: str) -> float:
         """Score of one (need, lab) pair."""
@@ -432,6 +473,7 @@ class MatchIndex:
         scale: float = 1.0,
         context_parts: Mapping[str, npt.NDArray[np.float64]] | None = None,
         context: Mapping[str, npt.NDArray[np.float64]] | None = None,
+        details: Mapping[str, str] | None = None,
     ) -> list[Pairing]:
         if not rows:
             return []
@@ -470,6 +512,7 @@ class MatchIndex:
                     lab_e.via,
                     need_e.evidence,
                     lab_e.evidence,
+                    lab_e.sources,
                 )
                 for c in shared.keys() & lab_exp.keys()
                 for (coef, idf, need_e, (label_fr, label_en)), lab_e in ((shared[c], lab_exp[c]),)
@@ -498,6 +541,7 @@ class MatchIndex:
                                 *SIGNALS.get(name, (name, name)),
                                 float((context or {})[name][pos]),
                                 float(part[pos]),
+                                (details or {}).get(name, ""),
                             )
                             for name, part in sorted((context_parts or {}).items())
                             if part[pos] > 0

@@ -10,14 +10,19 @@ import hashlib
 import re
 import threading
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.context import ContextWeights, GraphContext
+import numpy as np
+import numpy.typing as npt
+
+from graph.context import ContextWeights, GraphContext, Topic
 from graph.errors import InputError, NotFoundError
 from graph.geo import region_of
 from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need, Participation, Project
 from graph.ports import Extractor, GraphStore
+from graph.scope import Scope
 from graph.track_record import TrackRecord, TrackRecords, industry_strengths
 
 MAX_TEXT_CHARS = 20_000
@@ -46,11 +51,20 @@ class RankedNeed:
 
 
 @dataclass(frozen=True)
+class ScopeUsed:
+    """The scope a ranking was made in, and how many units it holds."""
+
+    scope: Scope
+    units: int
+
+
+@dataclass(frozen=True)
 class MatchResult:
     """A text's analysis and the labs it pairs with."""
 
     extraction: Extraction
     ranking: list[RankedLab]
+    scope: ScopeUsed | None = None
 
 
 def slugify(name: str) -> str:
@@ -107,11 +121,22 @@ class PairingService:
     """
 
     def __init__(
-        self, store: GraphStore, extractor: Extractor, params: MatchParams | None = None
+        self,
+        store: GraphStore,
+        extractor: Extractor,
+        params: MatchParams | None = None,
+        *,
+        topics: Mapping[str, Topic] | None = None,
+        scope: Scope | None = None,
     ) -> None:
         self.store = store
         self.extractor = extractor
         self.params = params or MatchParams()
+        self.topics = dict(topics or {})
+        """Project themes (ANR committees and programmes) and their concepts."""
+        self.default_scope = scope or Scope()
+        """The territory served when a request names none."""
+        self._scopes: dict[Scope, npt.NDArray[np.bool_]] = {}
         self._index: MatchIndex | None = None
         self._labs: dict[str, Lab] = {}
         self._profiles: dict[str, Extraction] = {}
@@ -135,9 +160,14 @@ class PairingService:
         revision = self.store.revision()
         with self._lock:
             if self._index is None or revision != self._revision:
-                # read once, not per request: the labs, their profiles and the vocabulary
+                # read once, not per request: the labs, their profiles and the vocabulary;
+                # only research units are candidates
                 labs = {lab.id: lab for lab in self.store.labs()}
-                self._profiles = self.store.lab_profiles()
+                self._profiles = {
+                    lab_id: profile
+                    for lab_id, profile in self.store.lab_profiles().items()
+                    if lab_id in labs and labs[lab_id].is_unit
+                }
                 self._companies = self.store.companies()
                 smes = {c.id for c in self._companies if c.is_sme}
                 industry, industry_sme = industry_strengths(self.store.collaborations(), smes)
@@ -152,6 +182,7 @@ class PairingService:
                 self._records = None
                 self._context = None
                 self._graph = None
+                self._scopes = {}
                 self._revision = revision
             return self._index
 
@@ -160,11 +191,46 @@ class PairingService:
         """Concepts, keywords and terms of a text (checked first)."""
         return self.extractor.extract(check_text(text))
 
-    def match_text(self, text: str, limit: int = 10) -> MatchResult:
-        """Rank labs for a free-text need, storing nothing."""
+    def match_text(self, text: str, limit: int = 10, scope: Scope | None = None) -> MatchResult:
+        """Rank labs for a free-text need, storing nothing (in ``scope``, else the default)."""
         check_limit(limit)
         extraction = self.analyse(text)
-        return MatchResult(extraction, self._rank(extraction, limit))
+        used = self.scope_used(scope)
+        return MatchResult(extraction, self._rank(extraction, limit, None, used.scope), used)
+
+    def _candidates(self, index: MatchIndex, scope: Scope) -> npt.NDArray[np.bool_]:
+        """The units of ``scope``, by position in ``index.lab_ids`` (kept per revision)."""
+        with self._lock:
+            found = self._scopes.get(scope)
+            if found is None:
+                labs = self._labs
+                found = np.asarray(
+                    [lab_id in labs and scope.admits(labs[lab_id]) for lab_id in index.lab_ids],
+                    dtype=np.bool_,
+                )
+                self._scopes[scope] = found
+            return found
+
+    def scope_used(self, scope: Scope | None = None) -> ScopeUsed:
+        """The scope a request gets (the default when it names none) and its units.
+
+        Raises
+        ------
+        InputError
+            When the scope names an institution or region that no unit belongs to.
+        """
+        scope = self.default_scope if scope is None else scope
+        index = self.index
+        units = int(self._candidates(index, scope).sum())
+        if units == 0 and not scope.is_everywhere and index.lab_ids:
+            raise InputError(
+                f"Aucune unité de recherche dans le périmètre « {scope.label()} » : vérifiez "
+                "le nom ou le sigle de l'établissement, ou le nom de la région.",
+                f"No research unit in the scope '{scope.label('en')}': check the institution's "
+                "name or acronym, or the region's name.",
+                where="scope",
+            )
+        return ScopeUsed(scope, units)
 
     def _projects(self) -> tuple[list[Project], list[Participation]]:
         """Projects and participations, read once per store revision (context and records;
@@ -188,11 +254,11 @@ class PairingService:
         lab_ids = index.lab_ids
         with self._lock:
             if self._context is None:
-                self._context = GraphContext.from_projects(
+                self._context = GraphContext(
                     lab_ids,
                     projects,
                     participations,
-                    self.extractor,
+                    self.topics,
                     {
                         lab.id: region
                         for lab in self._labs.values()
@@ -202,14 +268,24 @@ class PairingService:
             return self._context
 
     def _rank(
-        self, extraction: Extraction, limit: int, company: Company | None = None
+        self,
+        extraction: Extraction,
+        limit: int,
+        company: Company | None = None,
+        scope: Scope | None = None,
     ) -> list[RankedLab]:
         index = self.index  # one freshness check of the store per request
         context = self._graph_context(index)
         signals = weights = None
+        details: dict[str, str] = {}
         if context is not None:
+            # the need's themes come from its concepts (broader ones included)
+            topics = context.topics_of(
+                {c: e.weight for c, e in index.expand(extraction.mentions).items()}
+            )
+            details["topic_record"] = context.describe(topics)
             signals = context.signals(
-                extraction, company.id if company else None, company.region if company else None
+                topics, company.id if company else None, company.region if company else None
             )
             # without a known company, only the labs' record on the need's topics applies
             weights = {
@@ -223,6 +299,8 @@ class PairingService:
             sme=company is not None and company.is_sme,
             context=signals,
             weights=weights,
+            candidates=self._candidates(index, scope or self.default_scope),
+            details=details,
         )
         labs = self._labs
         return [
@@ -262,14 +340,18 @@ class PairingService:
             raise _unknown_need(need_id)
         return need
 
-    def need_pairings(self, need_id: str, limit: int = 10) -> tuple[Need, list[RankedLab]]:
-        """Labs for a stored need (read with its profile and company at once)."""
+    def need_pairings(
+        self, need_id: str, limit: int = 10, scope: Scope | None = None
+    ) -> tuple[Need, list[RankedLab], ScopeUsed]:
+        """Labs for a stored need (read with its profile and company at once), in ``scope``
+        (else the default)."""
         check_limit(limit)
         stored = self.store.stored_need(need_id)
         if stored is None:
             raise _unknown_need(need_id)
         need, profile, company = stored
-        return need, self._rank(profile, limit, company)
+        used = self.scope_used(scope)
+        return need, self._rank(profile, limit, company, used.scope), used
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""
@@ -309,10 +391,21 @@ class PairingService:
         return self.track_records().of(lab_id)
 
     def lab_profile(self, lab_id: str) -> Extraction:
-        """What the lab's description says it can do."""
+        """What the lab can do, from its description, register entry and projects."""
         self.lab(lab_id)
         self.index  # noqa: B018 (refreshes the cached profiles when the store changed)
         return self._profiles.get(lab_id, Extraction(language="fr"))
+
+    def lab_counts(self) -> dict[str, int]:
+        """How many labs by kind: units (candidates), of which described by their
+        institution, and organisations known only as project partners."""
+        self.index  # noqa: B018
+        labs = self._labs.values()
+        return {
+            "units": sum(lab.is_unit for lab in labs),
+            "described": sum(lab.is_unit and bool(lab.description_source) for lab in labs),
+            "organisations": sum(not lab.is_unit for lab in labs),
+        }
 
     def lab_opportunities(self, lab_id: str, limit: int = 10) -> tuple[Lab, list[RankedNeed]]:
         """Stored needs that fit a lab, best first."""

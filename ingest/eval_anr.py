@@ -31,6 +31,7 @@ from graph.model import Concept, Extraction, Participation, Project
 from graph.ports import Extractor
 from graph.track_record import log_scaled
 from ingest import anr
+from ingest.profiles import topics
 from ingest.readers import RowError, read_rows
 from ingest.resolve import company_id
 
@@ -259,16 +260,23 @@ class Methods:
         for r in labs:
             if r.region:
                 regions[r.partner_id][r.region] += 1
-        self.context = GraphContext.from_projects(
+        self.context = GraphContext(
             data.candidates,
             list(projects.values()),
             participations,
-            extractor,
+            topics(),
             {lab: c.most_common(1)[0][0] for lab, c in regions.items()},
         )
         self.weights = (weights or ContextWeights()).as_dict()
         # queries already analysed, by query id (used by scripts/fit_context_weights.py)
         self.cache: dict[str, tuple[Extraction, dict[str, npt.NDArray[np.float64]]]] = {}
+
+    def signals(self, need: Extraction, q: Query) -> dict[str, npt.NDArray[np.float64]]:
+        """The graph signals for a query, its themes inferred from its concepts."""
+        themes = self.context.topics_of(
+            {c: e.weight for c, e in self.index.expand(need.mentions).items()}
+        )
+        return self.context.signals(themes, q.company_id, q.region)
 
     # -- baselines ------------------------------------------------------------------------
     def rank_popularity(self, q: Query) -> list[str]:
@@ -290,7 +298,7 @@ class Methods:
     # -- passerelle -----------------------------------------------------------------------
     def rank_passerelle(self, q: Query) -> list[str]:
         need = self.extractor.extract(q.text)
-        context = self.context.signals(need, q.company_id, q.region)
+        context = self.signals(need, q)
         pairings = self.index.rank_labs(
             need, K, sme=q.category in SMES, context=context, weights=self.weights
         )

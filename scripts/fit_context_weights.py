@@ -23,10 +23,10 @@ from ingest.extract import SpacyExtractor
 from ingest.vocabulary import load_vocabulary
 
 GRID = {
-    "topic_record": (0.25, 0.5, 1.0),
+    "topic_record": (0.25, 0.5, 1.0, 2.0, 4.0),
     "history": (0.5, 1.0, 2.0),
-    "partners": (0.0, 0.15, 0.3, 0.6),
-    "proximity": (0.0, 0.15, 0.3, 0.6),
+    "partners": (0.0, 0.3, 0.6),
+    "proximity": (0.0, 0.15, 0.3),
 }
 
 
@@ -52,7 +52,7 @@ def prepared(path: Path, train_until: int) -> tuple[eval_anr.Methods, eval_anr.S
     methods.cache = {}
     for q in data.queries:
         need = extractor.extract(q.text)
-        methods.cache[q.id] = (need, methods.context.signals(need, q.company_id, q.region))
+        methods.cache[q.id] = (need, methods.signals(need, q))
     return methods, data
 
 

@@ -18,6 +18,7 @@ def health(service: ServiceDep) -> Health:
         status="ok",
         store=type(service.store).__name__,
         labs=nodes["Lab"],
+        **service.lab_counts(),
         needs=nodes["Need"],
         concepts=nodes["Concept"],
     )

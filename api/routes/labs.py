@@ -48,7 +48,9 @@ def get_lab(lab_id: str, service: ServiceDep) -> LabDetail:
         description=lab.description,
         postcode=lab.postcode,
         institutions=list(lab.institutions),
-        domains=lab.domains,
+        domains="\n".join(t for t in (lab.domains, lab.panels) if t),
+        kind=lab.kind,
+        description_source=lab.description_source,
         capabilities=concepts_public(profile, labels),
         keywords=list(profile.keywords),
         industry=industry_record(service, lab_id),
@@ -68,7 +70,7 @@ def lab_opportunities(
                 rank=r.rank,
                 score=r.pairing.score,
                 need=need_public(r.need),
-                explanation=explanation_public(r.pairing),
+                explanation=explanation_public(r.pairing, lab, f"{r.need.title}. {r.need.text}"),
             )
             for r in ranked
         ],

@@ -5,19 +5,27 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ServiceDep
-from api.schemas import MatchRequest, MatchResponse, concepts_public, pairings_public
+from api.schemas import (
+    MatchRequest,
+    MatchResponse,
+    concepts_public,
+    pairings_public,
+    scope_public,
+)
 
 router = APIRouter(prefix="/api", tags=["match"])
 
 
 @router.post("/match")
 def match(body: MatchRequest, service: ServiceDep) -> MatchResponse:
-    """Analyse a need and suggest labs, each with an explanation; nothing is stored."""
-    result = service.match_text(body.text, body.limit)
+    """Analyse a need and suggest labs of the scope (the deployment's territory unless the
+    request names one; ``{}`` for all of France), each with an explanation; nothing is stored."""
+    result = service.match_text(body.text, body.limit, body.scope)
     labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
     return MatchResponse(
         language=result.extraction.language,
         concepts=concepts_public(result.extraction, labels),
         keywords=list(result.extraction.keywords),
-        pairings=pairings_public(result.ranking),
+        pairings=pairings_public(result.ranking, body.text),
+        scope=scope_public(result.scope) if result.scope else None,
     )

@@ -12,7 +12,9 @@ from api.schemas import (
     concepts_public,
     need_public,
     pairings_public,
+    scope_public,
 )
+from graph.scope import MAX_SCOPE_CHARS, Scope
 
 router = APIRouter(prefix="/api/needs", tags=["needs"])
 
@@ -37,8 +39,25 @@ def create_need(body: NeedCreate, service: ServiceDep, response: Response) -> Ne
 
 @router.get("/{need_id}/pairings")
 def need_pairings(
-    need_id: str, service: ServiceDep, limit: int = Query(10, ge=1, le=100)
+    need_id: str,
+    service: ServiceDep,
+    limit: int = Query(10, ge=1, le=100),
+    institution: str | None = Query(
+        None, max_length=MAX_SCOPE_CHARS, description="établissement (nom ou sigle RNSR)"
+    ),
+    region: str | None = Query(None, max_length=MAX_SCOPE_CHARS, description="région"),
+    everywhere: bool = Query(False, alias="all", description="toute la France"),
 ) -> NeedPairings:
-    """Labs suggested for a stored need."""
-    need, ranking = service.need_pairings(need_id, limit)
-    return NeedPairings(need=need_public(need), pairings=pairings_public(ranking))
+    """Labs suggested for a stored need, in the deployment's territory unless ``institution``,
+    ``region`` or ``all=true`` says otherwise."""
+    scope = None
+    if everywhere:
+        scope = Scope()
+    elif institution or region:
+        scope = Scope(institution=institution, region=region)
+    need, ranking, used = service.need_pairings(need_id, limit, scope)
+    return NeedPairings(
+        need=need_public(need),
+        pairings=pairings_public(ranking, f"{need.title}. {need.text}"),
+        scope=scope_public(used),
+    )

@@ -214,3 +214,66 @@ def test_concepts_search(client: TestClient) -> None:
     assert accentless == accented and accentless
     assert client.get("/api/concepts", params={"q": "zzzzqqq"}).json() == []
     assert len(client.get("/api/concepts", params={"limit": 5}).json()) == 5
+
+
+def test_health_counts_labs_by_source(client: TestClient) -> None:
+    body = client.get("/health").json()
+    # the 20 demo units, each described by us; no organisation in the demo
+    assert (body["units"], body["described"], body["organisations"]) == (20, 20, 0)
+
+
+def test_match_names_its_scope(client: TestClient) -> None:
+    default = client.post("/api/match", json={"text": NEED}).json()
+    assert default["scope"] == {
+        "institution": None,
+        "region": None,
+        "label": "toute la France",
+        "label_en": "all of France",
+        "units": 20,
+    }
+    ul = client.post(
+        "/api/match", json={"text": NEED, "scope": {"institution": "universite de lorraine"}}
+    ).json()
+    assert ul["scope"]["units"] == 20 and ul["scope"]["label"] == "universite de lorraine"
+    assert ul["pairings"] == default["pairings"]
+    region = client.post("/api/match", json={"text": NEED, "scope": {"region": "Grand Est"}})
+    assert region.status_code == 200 and region.json()["scope"]["units"] == 20
+
+
+@pytest.mark.parametrize(
+    "scope, where",
+    [
+        ({"institution": "Université de Nulle Part"}, "scope"),
+        ({"region": "Bretagne"}, "scope"),
+        ({"country": "France"}, "scope.country"),
+        ({"institution": "x" * 201}, "scope.institution"),
+    ],
+)
+def test_match_bad_scope(client: TestClient, scope: dict[str, str], where: str) -> None:
+    r = client.post("/api/match", json={"text": NEED, "scope": scope})
+    assert r.status_code == 422
+    body = r.json()
+    assert body["error"] == "invalid_input" and where in (body["where"] or "")
+
+
+def test_explanations_say_where_evidence_comes_from_and_show_words(client: TestClient) -> None:
+    text = "Nos pièces en acier galvanisé rouillent vite : surfaces abîmées."
+    first = client.post("/api/match", json={"text": text, "limit": 3}).json()["pairings"][0]
+    e = first["explanation"]
+    assert all(c["lab_sources"] == ["description"] for c in e["concepts"])
+    assert e["concepts"][0]["provenance"] == (
+        "d'après la description rédigée par l'équipe Passerelle (démonstration)"
+    )
+    assert "d'après la description rédigée par l'équipe Passerelle" in e["summary"]
+    words = {t["term"]: t["word"] for t in e["terms"]}
+    assert words and all(w in text for w in words.values())
+    assert not any(w.lower() != w and w.lower() in e["summary"] for w in words.values())
+
+
+def test_stored_need_pairings_in_a_scope(client: TestClient, service) -> None:
+    need = service.store.needs()[0]
+    everywhere = client.get(f"/api/needs/{need.id}/pairings?all=true").json()
+    assert everywhere["scope"]["label"] == "toute la France"
+    lorraine = client.get(f"/api/needs/{need.id}/pairings?institution=LORRAINE").json()
+    assert lorraine["scope"]["units"] == 20
+    assert client.get(f"/api/needs/{need.id}/pairings?region=Corse").status_code == 422

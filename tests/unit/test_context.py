@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.context import ContextWeights, GraphContext
+from graph.context import ContextWeights, GraphContext, Topic
 from graph.matching import MatchIndex
 from graph.model import (
     Company,
@@ -48,8 +48,9 @@ PARTS = [
     Participation(project_id="P3", partner_kind="lab", partner_id="L3"),
 ]
 TOPICS = {
-    "CE08": ex(terms=("materiau", "metalliqu")),
-    "CE10": ex(terms=("usin", "futur")),
+    "CE08": Topic("CE08", "Matériaux métalliques (CE08)", ("metals", "welding")),
+    "CE10": Topic("CE10", "Usine du futur (CE10)", ("robotics",)),
+    "CE99": Topic("CE99", "Sans concept (CE99)", ()),
 }
 
 
@@ -57,8 +58,20 @@ def context() -> GraphContext:
     return GraphContext(LABS, PROJECTS, PARTS, TOPICS, {"L1": "Grand Est", "L4": "Grand Est"})
 
 
+def test_a_need_is_about_the_themes_that_share_its_concepts() -> None:
+    ctx = context()
+    assert ctx.topics_of({"welding": 1.0}) == {"CE08": 1.0}
+    assert ctx.topics_of({"welding": 1.0, "robotics": 0.9}) == {"CE08": 1.0, "CE10": 0.9}
+    # a broader concept alone, at half weight, is not enough; no concept, no theme
+    assert ctx.topics_of({"metals": 0.25}) == {}
+    assert ctx.topics_of({}) == {}
+    assert ctx.describe({"CE08": 1.0, "CE10": 0.9}) == (
+        "Matériaux métalliques (CE08); Usine du futur (CE10)"
+    )
+
+
 def test_signals_by_hand() -> None:
-    s = context().signals(ex(terms=("materiau", "metalliqu")), "ACME", "Grand Est")
+    s = context().signals({"CE08": 1.0}, "ACME", "Grand Est")
     assert s["history"].tolist() == [1.0, 1.0, 0.0, 0.0]  # ACME worked with L1 and L2 (P1)
     # partners of L1 and L2: L1<->L2 once (P1), L2<->L3 once (P3)
     assert s["partners"][2] > 0 and s["partners"][3] == 0
@@ -66,7 +79,7 @@ def test_signals_by_hand() -> None:
     # CE08 is the need's topic: L2 has two projects there, L1 one, L3 none
     record = s["topic_record"]
     assert record[1] == 1.0 and 0 < record[0] < 1 and record[2] == 0.0
-    unknown = context().signals(ex(terms=("materiau",)), "NOBODY", None)
+    unknown = context().signals({}, "NOBODY", None)
     assert not unknown["history"].any() and not unknown["proximity"].any()
 
 
@@ -77,7 +90,7 @@ def test_context_adds_up_and_lifts_the_company_partners() -> None:
     assert plain == LABS  # equal relevance: lab id order
     weights = ContextWeights().as_dict()
     ranked = index.rank_labs(
-        need, 4, context=context().signals(need, "ACME", "Grand Est"), weights=weights
+        need, 4, context=context().signals({"CE08": 1.0}, "ACME", "Grand Est"), weights=weights
     )
     assert [p.lab_id for p in ranked][:2] == ["L2", "L1"]
     for p in ranked:
@@ -122,7 +135,7 @@ def test_the_service_uses_the_graph_for_a_stored_need(
         Need(id="n1", company_id="name:acme", title="Soudures", text=text), extractor.extract(text)
     )
     service = PairingService(store, extractor)
-    _, ranked = service.need_pairings("n1")
+    _, ranked, _scope = service.need_pairings("n1")
     first = ranked[0]
     assert first.lab.id == "200918462H"  # the lab Acme already worked with
     signals = {c.signal for c in first.pairing.explanation.context}
