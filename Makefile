@@ -20,9 +20,15 @@ $(STAMP): pyproject.toml
 ## install: create .venv with the project, its spaCy model and the dev tools
 install: $(STAMP)
 
-## run: load the demo corpus into the embedded store and serve the API on http://127.0.0.1:$${PORT:-8000}
+SHARED ?= ../shared/data
+# the registers' folder: $PASSERELLE_REGISTERS, else ../shared/data when it is there (else
+# `passerelle load` looks where `passerelle fetch` writes, and serves the demo without them)
+REGISTERS ?= $(or $(PASSERELLE_REGISTERS),$(wildcard $(SHARED)))
+
+## run: load the territory's graph (vocabulary, demo, RNSR + ANR registers when found, our unit
+##      descriptions) into the embedded store and serve the API on http://127.0.0.1:$${PORT:-8000}
 run: $(STAMP)
-	$(BIN)/passerelle load-demo
+	$(BIN)/passerelle load $(if $(REGISTERS),--registers $(REGISTERS))
 	$(BIN)/passerelle serve --port $${PORT:-8000}
 
 ## load-demo: load the vocabulary and the demo corpus (idempotent)
@@ -63,7 +69,6 @@ bench: $(STAMP)
 	$(BIN)/python bench/neo4j_load.py
 	$(BIN)/python bench/ingest_throughput.py
 
-SHARED ?= ../shared/data
 ## eval: pairing quality on real ANR collaborations (train <= 2019, test 2020) against baselines
 eval: $(STAMP)
 	$(BIN)/passerelle eval anr --partners $(SHARED)/anr/anr_partners_2010_2020.csv.gz \

@@ -1,0 +1,85 @@
+"""The real graph of a territory in one step: vocabulary and demo corpus, the public registers
+found in a folder (RNSR, ANR), and our descriptions of the Université de Lorraine's units.
+
+Registers are looked for in the folder the settings name (``PASSERELLE_REGISTERS``), laid out
+as ``../shared/data`` is (``rnsr/rnsr_structures_actives.csv``, ``anr/anr_partners_*.csv.gz``)
+or as ``passerelle fetch`` leaves them. Without any register the demo corpus alone is loaded,
+as before. Every step is idempotent: loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.ports import Extractor, GraphStore
+from ingest.anr import ingest_anr
+from ingest.demo import load_demo
+from ingest.descriptions import ingest_descriptions
+from ingest.readers import Report
+from ingest.rnsr import ingest_rnsr
+from ingest.vocabulary import REPO_ROOT, load_vocabulary
+
+DESCRIPTIONS_DIR = REPO_ROOT / "data" / "descriptions"
+Progress = Callable[[str, int, int], None]
+
+RNSR_FILES = ("rnsr/rnsr_structures_actives.csv", "rnsr_structures_actives.csv")
+ANR_FILES = (
+    "anr/anr_partners_2010_2020.csv.gz",
+    "anr_partners_2010_2020.csv.gz",
+    "anr/anr_partners.csv",
+    "anr_partners.csv",
+)
+
+
+def find(folder: Path | None, names: tuple[str, ...]) -> Path | None:
+    """The first of ``names`` that exists in ``folder``."""
+    if folder is None:
+        return None
+    return next((folder / n for n in names if (folder / n).is_file()), None)
+
+
+@dataclass
+class Loaded:
+    """What a load did: the demo's counts and each register's report."""
+
+    demo: dict[str, int]
+    reports: list[Report] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    """Registers not found in the folder."""
+
+
+def load_territory(
+    store: GraphStore,
+    extractor: Extractor,
+    registers: Path | None,
+    progress: Progress | None = None,
+    *,
+    demo: bool = True,
+    descriptions: Sequence[Path] | None = None,
+) -> Loaded:
+    """The vocabulary and (with ``demo``) the demo corpus, then the RNSR, the descriptions
+    (our own, ``data/descriptions/*.yaml``, unless others are given) and the ANR projects when
+    the register files are in ``registers``."""
+    if demo:
+        loaded = Loaded(load_demo(store, extractor, progress))
+    else:
+        concepts = load_vocabulary()
+        store.upsert_concepts(concepts)
+        loaded = Loaded({"concepts": len(concepts), "labs": 0, "companies": 0, "needs": 0})
+    rnsr = find(registers, RNSR_FILES)
+    anr = find(registers, ANR_FILES)
+    if rnsr is None:
+        loaded.missing.append("rnsr")
+    else:
+        loaded.reports.append(ingest_rnsr(rnsr, store, extractor, progress))
+        # our descriptions are of RNSR units: without the register they have no unit to join
+        files = sorted(DESCRIPTIONS_DIR.glob("*.yaml")) if descriptions is None else descriptions
+        for path in files:
+            loaded.reports.append(ingest_descriptions(path, store, extractor, progress))
+    if anr is None:
+        loaded.missing.append("anr")
+    else:
+        loaded.reports.append(ingest_anr(anr, store, extractor, progress=progress))
+    return loaded
