@@ -92,7 +92,18 @@ def test_context_adds_up_and_lifts_the_company_partners() -> None:
     ranked = index.rank_labs(
         need, 4, context=context().signals({"CE08": 1.0}, "ACME", "Grand Est"), weights=weights
     )
-    assert [p.lab_id for p in ranked][:2] == ["L2", "L1"]
+    # ACME worked with L1 and L2: they come first. By hand, with relevance r = 0.7 each (the
+    # concept channel) and W = 2.25: L2 adds r * 0.5 * 1.0 (topic record, two CE08 projects:
+    # it multiplies relevance), L1 adds r * 0.5 * log 2 / log 3 and 0.15 (same region);
+    # history and partners are equal. 0.35 - 0.22 = 0.13 < 0.15: L1 first.
+    assert [p.lab_id for p in ranked][:2] == ["L1", "L2"]
+    parts = {p.lab_id: {c.signal: c.contribution for c in p.explanation.context} for p in ranked}
+    scale = 1 / (1 + sum(weights.values()))
+    assert parts["L2"]["topic_record"] == pytest.approx(0.7 * 0.5 * scale)
+    assert parts["L1"]["topic_record"] == pytest.approx(
+        0.7 * 0.5 * math.log(2) / math.log(3) * scale
+    )
+    assert parts["L1"]["proximity"] == pytest.approx(0.15 * scale)
     for p in ranked:
         e = p.explanation
         total = math.fsum(
