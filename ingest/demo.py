@@ -14,10 +14,12 @@ from pydantic import ValidationError
 from graph.errors import InputError
 from graph.model import Company, Lab, Need
 from graph.ports import Extractor, GraphStore
+from ingest.descriptions import read_descriptions
 from ingest.profiles import ProfileBuilder
 from ingest.vocabulary import REPO_ROOT, load_vocabulary
 
 DEMO_DIR = REPO_ROOT / "data" / "demo"
+DESCRIPTIONS_FILE = REPO_ROOT / "data" / "descriptions" / "universite-de-lorraine.yaml"
 Progress = Callable[[str, int, int], None]
 
 
@@ -46,23 +48,35 @@ def _build(kind: type[Any], raw: dict[str, Any], where: str) -> Any:
         raise InputError(f"entrée invalide : {e}", f"invalid entry: {e}", where=where) from e
 
 
-def read_demo(folder: Path = DEMO_DIR) -> tuple[list[Lab], list[Company], list[Need]]:
-    """The demo labs, companies and needs, checked before anything is written."""
+def read_demo(
+    folder: Path = DEMO_DIR, descriptions: Path = DESCRIPTIONS_FILE
+) -> tuple[list[Lab], list[Company], list[Need]]:
+    """The demo labs (their descriptions from ``descriptions``, unless ``labs.yaml`` gives
+    one), companies and needs, checked before anything is written."""
     labs_data = _read(folder / "labs.yaml")
-    labs = [
-        _build(
-            Lab,
-            {k: raw.get(k) for k in ("id", "name", "acronym", "city", "postcode")}
-            | {
-                "description": " ".join(str(raw.get("description", "")).split()),
-                "description_source": "passerelle, démonstration",
-                "institutions": tuple(labs_data.get("institutions") or ()),
-                "institution_codes": tuple(labs_data.get("institution_codes") or ()),
-            },
-            f"labs.yaml, entrée {n}",
+    described = read_descriptions(descriptions) if descriptions.exists() else {}
+    labs = []
+    for n, raw in enumerate(labs_data.get("labs") or [], start=1):
+        found = described.get(str(raw.get("id")))
+        text = " ".join(str(raw.get("description", "")).split())
+        labs.append(
+            _build(
+                Lab,
+                {k: raw.get(k) for k in ("id", "name", "acronym", "city", "postcode")}
+                | {
+                    "description": text or (found.description if found else ""),
+                    "description_en": "" if text or not found else found.description_en,
+                    "description_source": (
+                        "passerelle, démonstration"
+                        if text or not found
+                        else found.description_source
+                    ),
+                    "institutions": tuple(labs_data.get("institutions") or ()),
+                    "institution_codes": tuple(labs_data.get("institution_codes") or ()),
+                },
+                f"labs.yaml, entrée {n}",
+            )
         )
-        for n, raw in enumerate(labs_data.get("labs") or [], start=1)
-    ]
     needs_data = _read(folder / "needs.yaml")
     illustrative = bool(needs_data.get("illustrative", False))
     companies = [

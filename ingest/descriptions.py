@@ -104,6 +104,20 @@ def _entries(path: Path) -> Iterator[tuple[str, dict[str, str] | RowError]]:
             yield f"ligne {line}", {k: _text(row.get(k)) for k in FIELDS}
 
 
+def read_descriptions(path: Path) -> dict[str, Lab]:
+    """The entries of a descriptions file as labs holding only what the entry says (RNSR id,
+    texts, source, and the name when it gives one), by RNSR id; entries that cannot be used
+    are left out (``ingest_descriptions`` reports them)."""
+    out: dict[str, Lab] = {}
+    for n, (_where, entry) in enumerate(_entries(path), start=1):
+        if isinstance(entry, RowError):
+            continue
+        lab = _parse(entry | {"name": entry["name"] or entry["rnsr"]}, {}, path.name, n)
+        if isinstance(lab, Lab):
+            out.setdefault(lab.id, lab)
+    return out
+
+
 def _parse(entry: dict[str, str], known: dict[str, Lab], file: str, n: int) -> Lab | RowError:
     rnsr = entry["rnsr"].upper()
     if not _RNSR_ID.match(rnsr):

@@ -42,7 +42,7 @@ from graph.ports import Extractor, GraphStore
 from ingest.vocabulary import REPO_ROOT
 
 PROGRAMMES_FILE = REPO_ROOT / "data" / "mappings" / "anr_programmes.yaml"
-PROFILE_VERSION = "1"
+PROFILE_VERSION = "2"
 """Changes when the way profiles are built changes: every profile is then built again."""
 BATCH = 500
 MAX_EVIDENCE = 4
@@ -147,13 +147,14 @@ def _years(first: int | None, last: int | None) -> str:
 
 
 def topic_weight(projects: int) -> float:
-    """A capability's weight from the number of a unit's projects on the theme: 0.4 for one,
-    0.55 for three, 0.7 for seven, at most 0.85.
+    """A capability's weight from the number of a unit's projects on a theme: 0.25 for one,
+    0.35 for three, 0.45 for seven, at most 0.5. A committee's theme is broad: it weighs less
+    than what a description says (extraction gives those up to 1).
 
     >>> [round(topic_weight(n), 2) for n in (1, 3, 7, 15, 100)]
-    [0.4, 0.55, 0.7, 0.85, 0.85]
+    [0.25, 0.35, 0.45, 0.5, 0.5]
     """
-    return min(0.85, 0.25 + 0.15 * math.log2(1 + projects))
+    return min(0.5, 0.15 + 0.1 * math.log2(1 + projects))
 
 
 def _merge(parts: Sequence[tuple[Extraction, ProfileSource]], language: Language) -> Extraction:

@@ -262,7 +262,7 @@ def test_explanations_say_where_evidence_comes_from_and_show_words(client: TestC
     e = first["explanation"]
     assert all(c["lab_sources"] == ["description"] for c in e["concepts"])
     assert e["concepts"][0]["provenance"] == (
-        "d'après la description rédigée par l'équipe Passerelle (démonstration)"
+        "d'après la description rédigée par l'équipe Passerelle (2026-12-01)"
     )
     assert "d'après la description rédigée par l'équipe Passerelle" in e["summary"]
     words = {t["term"]: t["word"] for t in e["terms"]}
