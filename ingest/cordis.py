@@ -32,6 +32,7 @@ from pathlib import Path
 from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from ingest.anr import finish_partners, write_partners
+from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows
 from ingest.resolve import LabNames, Merges, city_name, company_id
 
@@ -323,5 +324,5 @@ def ingest_cordis(
             batch = _Batch()
             advance(report.read)
     load.flush(batch)
-    finish_partners(store, report, load.merges, progress)
+    finish_partners(store, report, load.merges, progress, ProfileBuilder(store, extractor))
     return report

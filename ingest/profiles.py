@@ -2,8 +2,8 @@
 
 A unit's profile joins what its institution wrote (the description, French and English), what
 the RNSR register says (French scientific domains; English ERC panels, analysed as English),
-and the themes of its ANR projects (each committee or programme mapped to our concepts in
-``data/mappings/anr_programmes.yaml``). Every capability keeps its sources and evidence, so
+the objectives of its CORDIS projects (English), and the themes of its ANR projects (each
+committee or programme mapped to our concepts in ``data/mappings/anr_programmes.yaml``). Every capability keeps its sources and evidence, so
 that an explanation can say « d'après ses projets ANR en Matériaux métalliques (12 projets,
 2011–2020) ». Words of a lab's name are never evidence: a unit known by its name only has no
 capability. Organisations (partners that are not units) get no profile.
@@ -46,6 +46,8 @@ PROFILE_VERSION = "2"
 """Changes when the way profiles are built changes: every profile is then built again."""
 BATCH = 500
 MAX_EVIDENCE = 4
+MAX_CORDIS = 5
+"""The CORDIS projects of a unit whose objectives join its profile (a bound on the cost)."""
 Progress = Callable[[str, int, int], None]
 
 
@@ -140,6 +142,19 @@ def topic_records(
     return out
 
 
+def cordis_texts(
+    projects: Iterable[Project], participations: Iterable[Participation], most: int = MAX_CORDIS
+) -> dict[str, list[str]]:
+    """Each lab's CORDIS projects' titles and objectives (its ``most`` first, by project id)."""
+    texts = {p.id: p.text for p in projects if p.source == "cordis" and p.text.strip()}
+    out: dict[str, list[str]] = defaultdict(list)
+    for part in sorted(participations, key=lambda p: p.project_id):
+        text = texts.get(part.project_id)
+        if part.partner_kind == "lab" and text and len(out[part.partner_id]) < most:
+            out[part.partner_id].append(text)
+    return dict(out)
+
+
 def _years(first: int | None, last: int | None) -> str:
     if first is None or last is None:
         return ""
@@ -223,22 +238,29 @@ class ProfileBuilder:
         }
         self._key = vocabulary_key(vocabulary)
         self._records: dict[str, list[TopicRecord]] | None = None
+        self._cordis: dict[str, list[str]] = {}
 
     def records(self) -> dict[str, list[TopicRecord]]:
-        """Each lab's ANR projects by code, read from the store once."""
+        """Each lab's ANR projects by code (and its CORDIS objectives), read from the store
+        once."""
         if self._records is None:
-            self._records = topic_records(self.store.projects(), self.store.participations())
+            projects, participations = self.store.projects(), self.store.participations()
+            self._records = topic_records(projects, participations)
+            self._cordis = cordis_texts(projects, participations)
         return self._records
 
     def _texts(self, lab: Lab) -> list[tuple[str, Language | None, ProfileSource]]:
         if not lab.is_unit:
             return []
+        self.records()
         texts: list[tuple[str, Language | None, ProfileSource]] = [
             (lab.description, None, "description"),
             (lab.description_en, "en", "description"),
             (lab.domains, "fr", "register"),
             (lab.panels, "en", "register"),
         ]
+        # CORDIS objectives are written in English
+        texts += [(text, "en", "cordis") for text in self._cordis.get(lab.id, ())]
         return [(t, lang, src) for t, lang, src in texts if t.strip()]
 
     def _themes_of(self, lab: Lab) -> list[TopicRecord]:

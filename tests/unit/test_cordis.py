@@ -179,7 +179,11 @@ def test_small_files_resolve_sirens_merge_spellings_and_reject_bad_rows(
     assert (acme.name, acme.city, acme.category, acme.size) == ("ACME SAS", "Metz", "PME", "PME")
     assert acme.region is None
 
-    assert store.lab(IJL) == ijl  # a lab already in the store is left as it was
+    # a lab already in the store keeps what it was; its profile takes in its projects' objectives
+    stored = store.lab(IJL)
+    assert stored is not None and stored.model_copy(update={"profile_key": ""}) == ijl
+    cordis = {m.concept_id for m in store.lab_profiles()[IJL].mentions if "cordis" in m.sources}
+    assert {"aluminium_alloys", "predictive_maintenance"} <= cordis
     assert [lab.id for lab in store.labs()] == [IJL]
 
     p101, p102 = store.projects()

@@ -229,3 +229,22 @@ def test_graph_signals_never_carry_a_lab_that_shares_no_concept(store, extractor
     result = service.match_text("Traitement thermique des aciers et des alliages métalliques")
     assert [r.lab.id for r in result.ranking] == [IJL.id]
     assert all(r.pairing.explanation.concepts for r in result.ranking)
+
+
+def test_cordis_objectives_join_the_profile(store, extractor) -> None:
+    builder = _loaded(store, extractor)
+    store.upsert_projects(
+        [
+            Project(
+                id="cordis:101",
+                source="cordis",
+                acronym="WELD",
+                text="Laser welding of titanium alloys for aircraft structures.",
+            )
+        ],
+        [Participation(project_id="cordis:101", partner_kind="lab", partner_id=NAMED.id)],
+    )
+    assert builder.refresh() == 1
+    profile = {m.concept_id: m for m in store.lab_profiles()[NAMED.id].mentions}
+    assert profile["titanium_alloys"].sources == ("cordis",)
+    assert builder.refresh() == 0
