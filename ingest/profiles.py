@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -206,6 +207,32 @@ def _merge(parts: Sequence[tuple[Extraction, ProfileSource]], language: Language
     )
 
 
+_MEMO: weakref.WeakKeyDictionary[Any, dict[tuple[str, Language | None], Extraction]] = (
+    weakref.WeakKeyDictionary()
+)
+MEMO_SIZE = 50_000
+
+
+def _extract(
+    extractor: Extractor, texts: Sequence[str], language: Language | None
+) -> list[Extraction]:
+    """``extractor.extract_many(texts, language=language)``, each text analysed once per
+    extractor: a register's texts, extracted when its units are loaded, are not analysed again
+    when a later load (ANR, CORDIS, a new vocabulary needs a new extractor) rebuilds profiles."""
+    memo = _MEMO.setdefault(extractor, {})
+    todo = [t for t in dict.fromkeys(texts) if (t, language) not in memo]
+    found = (
+        dict(zip(todo, extractor.extract_many(todo, language=language), strict=True))
+        if todo
+        else {}
+    )
+    out = [found[t] if t in found else memo[(t, language)] for t in texts]
+    if len(memo) + len(found) > MEMO_SIZE:
+        memo.clear()
+    memo.update({(t, language): ex for t, ex in found.items()})
+    return out
+
+
 class ProfileBuilder:
     """Builds unit profiles for one store, extractor and vocabulary.
 
@@ -316,9 +343,7 @@ class ProfileBuilder:
                 group = [(lab, text, src) for lab, (text, lg, src) in texts if lg == lang]
                 if not group:
                     continue
-                extractions = self.extractor.extract_many(
-                    [text for _, text, _ in group], language=lang
-                )
+                extractions = _extract(self.extractor, [text for _, text, _ in group], lang)
                 for (lab, _, src), ex in zip(group, extractions, strict=True):
                     found[lab.id].append((ex, src))
             for lab in chunk:
