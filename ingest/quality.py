@@ -77,22 +77,29 @@ def load_graphs(
     }
 
 
-def acceptable_units(need: Mapping[str, Any], service: PairingService) -> set[str]:
-    """The ids of the units named in the need's ``acceptable`` and ``also_acceptable``."""
-    wanted = {str(a).upper() for a in [*need["acceptable"], *(need.get("also_acceptable") or [])]}
-    return {
-        lab.id
-        for lab in service.store.labs()
-        if lab.is_unit and lab.acronym and lab.acronym.upper() in wanted
-    }
+def units_by_acronym(service: PairingService) -> dict[str, set[str]]:
+    """The ids of the research units by upper-case acronym."""
+    out: dict[str, set[str]] = {}
+    for lab in service.store.labs():
+        if lab.is_unit and lab.acronym:
+            out.setdefault(lab.acronym.upper(), set()).add(lab.id)
+    return out
+
+
+def acceptable_units(need: Mapping[str, Any], units: Mapping[str, set[str]]) -> set[str]:
+    """The ids of the units (``units_by_acronym``) named in the need's ``acceptable`` and
+    ``also_acceptable``."""
+    names = [*need["acceptable"], *(need.get("also_acceptable") or [])]
+    return {lab_id for name in names for lab_id in units.get(str(name).upper(), set())}
 
 
 def top_rate(service: PairingService, needs: Sequence[Mapping[str, Any]], k: int) -> Rate:
     """Needs with an acceptable unit among the first ``k`` suggestions (default scope)."""
     hits, misses = 0, []
+    units = units_by_acronym(service)
     for n in needs:
         ranking = service.match_text(n["text"], limit=k).ranking
-        if {r.lab.id for r in ranking} & acceptable_units(n, service):
+        if {r.lab.id for r in ranking} & acceptable_units(n, units):
             hits += 1
         else:
             misses.append(f"{n['id']}: top {k} {[r.lab.acronym for r in ranking]}")
