@@ -15,10 +15,11 @@ the units' profiles take in the themes of their projects (``ingest.profiles``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import InputError
 from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
 from graph.track_record import derive_collaborations
@@ -27,6 +28,9 @@ from ingest.readers import Report, RowError, open_rows, read_rows
 from ingest.resolve import LabNames, Merges, city_name, company_id
 
 COL_PROJECT = "id"
+COL_PROJECT_PORTAL = "Projet.Code_Decision_ANR"
+"""The project code's column in the file the ANR's portal serves (``passerelle fetch anr``);
+the shared, converted file names it ``id``."""
 COL_ACRONYM = "Projet.Acronyme"
 COL_COORDINATOR = "Projet.Partenaire.Est_coordinateur"
 COL_NAME = "Projet.Partenaire.Nom_organisme"
@@ -244,6 +248,35 @@ def finish_partners(
     report.merges = merges.merged()
 
 
+@dataclass(frozen=True)
+class _PortalRecords:
+    """The portal file's records with the project code under ``id``, afresh at each pass."""
+
+    records: Iterable[tuple[int, dict[str, str] | RowError]]
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+        for line, row in self.records:
+            yield (
+                line,
+                row if isinstance(row, RowError) else row | {COL_PROJECT: row[COL_PROJECT_PORTAL]},
+            )
+
+
+def partner_records(path: Path) -> tuple[int, Iterable[tuple[int, dict[str, str] | RowError]]]:
+    """The partner rows and the file's line count, from the shared file (``id``) or from the
+    portal's (``Projet.Code_Decision_ANR``), ``,`` or ``;`` separated."""
+    try:
+        return open_rows(path, delimiter=(",", ";"), required=REQUIRED)
+    except InputError as shared:
+        try:
+            lines, records = open_rows(
+                path, delimiter=(",", ";"), required=(COL_PROJECT_PORTAL, *REQUIRED[1:])
+            )
+        except InputError:
+            raise shared from None
+        return lines, _PortalRecords(records)
+
+
 def ingest_anr(
     path: Path,
     store: GraphStore,
@@ -262,7 +295,7 @@ def ingest_anr(
         committees_path = beside if beside.exists() else None
     committees = {code: p.label_fr for code, p in profiles.programmes.items()}
     committees |= read_committees(committees_path) if committees_path else {}
-    lines, records = open_rows(path, delimiter=",", required=REQUIRED)
+    lines, records = partner_records(path)
     total = max(lines - 1, 1)
     # first pass: the labs the file names with their RNSR code (one for those it names without)
     load = _AnrLoad(store, committees, report, sorted(coded_labs(records)))

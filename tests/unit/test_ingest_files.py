@@ -223,3 +223,27 @@ def test_an_institution_named_with_a_unit_code_draws_no_other_row_into_that_unit
     assert names.resolve("Lab. Informatique Mécanique", None, merges) == "197217542U"
     # a row with the code is that unit, whatever its name
     assert names.resolve("CNRS - Délégation Île-de-France Sud", "197217542U", merges) == limsi.id
+
+
+def test_the_portals_anr_file_loads_as_the_shared_one(
+    tmp_path: Path, extractor: SpacyExtractor
+) -> None:
+    """The file ``passerelle fetch anr`` downloads names the project code
+    ``Projet.Code_Decision_ANR`` and may be ``;``-separated: the same graph comes out."""
+    shared = write(tmp_path / "shared.csv", "\n".join([ANR_HEADER, *ANR_ROWS]) + "\n")
+    portal_header = ANR_HEADER.replace("id,", "Projet.Code_Decision_ANR,", 1)
+    portal = write(
+        tmp_path / "portal.csv",
+        "\n".join(line.replace(",", ";") for line in [portal_header, *ANR_ROWS]) + "\n",
+    )
+    graphs = []
+    for name, path in (("a", shared), ("b", portal)):
+        s = EmbeddedGraphStore(tmp_path / name)
+        report = ingest_anr(path, s, extractor)
+        graphs.append((report.rejected, s.projects(), s.participations(), s.companies()))
+        s.close()
+    assert graphs[0] == graphs[1] and graphs[0][1]
+    missing = write(tmp_path / "neither.csv", ANR_HEADER.replace("id,", "code,", 1) + "\n")
+    with pytest.raises(InputError) as e:
+        ingest_anr(missing, EmbeddedGraphStore(tmp_path / "c"), extractor)
+    assert "id" in e.value.message_fr
