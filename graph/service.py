@@ -195,8 +195,8 @@ class PairingService:
         """Rank labs for a free-text need, storing nothing (in ``scope``, else the default)."""
         check_limit(limit)
         extraction = self.analyse(text)
-        used = self.scope_used(scope)
-        return MatchResult(extraction, self._rank(extraction, limit, None, used.scope), used)
+        index, used = self._scoped(scope)
+        return MatchResult(extraction, self._rank(index, extraction, limit, None, used.scope), used)
 
     def _candidates(self, index: MatchIndex, scope: Scope) -> npt.NDArray[np.bool_]:
         """The units of ``scope``, by position in ``index.lab_ids`` (kept per revision)."""
@@ -219,6 +219,10 @@ class PairingService:
         InputError
             When the scope names an institution or region that no unit belongs to.
         """
+        return self._scoped(scope)[1]
+
+    def _scoped(self, scope: Scope | None) -> tuple[MatchIndex, ScopeUsed]:
+        """The index (one freshness check of the store) and the scope of a request."""
         scope = self.default_scope if scope is None else scope
         index = self.index
         units = int(self._candidates(index, scope).sum())
@@ -230,7 +234,7 @@ class PairingService:
                 "name or acronym, or the region's name.",
                 where="scope",
             )
-        return ScopeUsed(scope, units)
+        return index, ScopeUsed(scope, units)
 
     def _projects(self) -> tuple[list[Project], list[Participation]]:
         """Projects and participations, read once per store revision (context and records;
@@ -269,12 +273,13 @@ class PairingService:
 
     def _rank(
         self,
+        index: MatchIndex,
         extraction: Extraction,
         limit: int,
-        company: Company | None = None,
-        scope: Scope | None = None,
+        company: Company | None,
+        scope: Scope,
     ) -> list[RankedLab]:
-        index = self.index  # one freshness check of the store per request
+        """``index`` comes from the request's one freshness check (``_scoped``)."""
         context = self._graph_context(index)
         signals = weights = None
         details: dict[str, str] = {}
@@ -299,7 +304,7 @@ class PairingService:
             sme=company is not None and company.is_sme,
             context=signals,
             weights=weights,
-            candidates=self._candidates(index, scope or self.default_scope),
+            candidates=self._candidates(index, scope),
             details=details,
         )
         labs = self._labs
@@ -350,8 +355,8 @@ class PairingService:
         if stored is None:
             raise _unknown_need(need_id)
         need, profile, company = stored
-        used = self.scope_used(scope)
-        return need, self._rank(profile, limit, company, used.scope), used
+        index, used = self._scoped(scope)
+        return need, self._rank(index, profile, limit, company, used.scope), used
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""

@@ -3,9 +3,9 @@
 A unit's profile joins what its institution wrote (the description, French and English), what
 the RNSR register says (French scientific domains; English ERC panels, analysed as English),
 the objectives of its CORDIS projects (English), and the themes of its ANR projects (each
-committee or programme mapped to our concepts in ``data/mappings/anr_programmes.yaml``). Every capability keeps its sources and evidence, so
-that an explanation can say « d'après ses projets ANR en Matériaux métalliques (12 projets,
-2011–2020) ». Words of a lab's name are never evidence: a unit known by its name only has no
+committee or programme mapped to our concepts in ``data/mappings/anr_programmes.yaml``). Every
+capability keeps its sources and evidence, so that an explanation can say « d'après ses
+projets ANR en Matériaux métalliques (12 projets, 2011–2020) ». Words of a lab's name are never evidence: a unit known by its name only has no
 capability. Organisations (partners that are not units) get no profile.
 
 A profile is extracted again only when what it is made of changes (texts, projects, the

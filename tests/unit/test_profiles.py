@@ -248,3 +248,14 @@ def test_cordis_objectives_join_the_profile(store, extractor) -> None:
     profile = {m.concept_id: m for m in store.lab_profiles()[NAMED.id].mentions}
     assert profile["titanium_alloys"].sources == ("cordis",)
     assert builder.refresh() == 0
+
+
+def test_a_request_checks_the_store_revision_once(store, extractor, monkeypatch) -> None:
+    _loaded(store, extractor)
+    service = PairingService(store, extractor, scope=Scope(institution="LORRAINE"))
+    service.match_text("corrosion des aciers")  # builds the index
+    calls = []
+    original = store.revision
+    monkeypatch.setattr(store, "revision", lambda: calls.append(1) or original())
+    service.match_text("corrosion des aciers galvanisés")
+    assert len(calls) == 1
