@@ -106,6 +106,9 @@ class Lab(_Frozen):
         return self.model_dump(mode="json", include=set(EXTRA_LAB_FIELDS))
 
 
+SUPPLIED_LAB_FIELDS = ("description", "description_en", "description_source")
+"""What an institution supplies about a unit: a register's reload keeps them."""
+
 EXTRA_LAB_FIELDS = (
     "kind",
     "institution_codes",

@@ -12,7 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from graph.errors import InputError
-from graph.model import Company, Lab, Need
+from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
 from graph.ports import Extractor, GraphStore
 from ingest.descriptions import read_descriptions
 from ingest.profiles import ProfileBuilder
@@ -133,12 +133,11 @@ def load_demo(
     # and a description an institution supplied since
     known = {lab.id: lab for lab in store.labs()}
     register = ("postcode", "institutions", "institution_codes", "parent_ids", "domains", "panels")
-    supplied = ("description", "description_en", "description_source")
     labs = [
         lab.model_copy(
             update={k: getattr(known[lab.id], k) for k in register}
             | (
-                {k: getattr(known[lab.id], k) for k in supplied}
+                {k: getattr(known[lab.id], k) for k in SUPPLIED_LAB_FIELDS}
                 if known[lab.id].description_source not in (None, lab.description_source)
                 else {}
             )

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from graph.model import Lab
+from graph.model import SUPPLIED_LAB_FIELDS, Lab
 from graph.ports import Extractor, GraphStore
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows
@@ -107,7 +107,7 @@ def ingest_rnsr(
     lines, rows = open_rows(path, delimiter=";", required=REQUIRED)
     total = max(lines - 1, 1)  # lines after the header: the progress bar's end
     existing = {lab.id: lab for lab in store.labs()}
-    kept = ("description", "description_en", "description_source", "profile_key")
+    kept = (*SUPPLIED_LAB_FIELDS, "profile_key")
     for batch in _batches(path, rows, report):
         merged = []
         for lab in batch:
