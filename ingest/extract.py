@@ -225,6 +225,8 @@ class _Tok:
 # How a spaCy token reads, wherever it stands: its _Tok values with offsets relative to the token.
 _Analysis = tuple[_Tok, ...]
 _ANALYSIS_CACHE_SIZE = 100_000
+_CACHED_VOCABULARIES = 4
+"""How many analysed vocabularies the cache folder keeps (the most recently written)."""
 _ATTRS = [ORTH, LEMMA, POS, IS_SPACE, IS_PUNCT, IDX]
 
 
@@ -235,24 +237,38 @@ def _keys(text: str, lemma: str) -> frozenset[str]:
 
 
 def _insert(
-    children: list[dict[str, int]], ends: list[set[str]], toks: list[_Tok], concept_id: str
+    children: list[dict[str, int | tuple[int, ...]]],
+    ends: list[set[str]],
+    toks: list[_Tok],
+    concept_id: str,
+    made: dict[tuple[int, frozenset[str]], int],
 ) -> None:
-    """Add a label to the flat trie (node 0 is the root): one path per choice of key at each
-    token; new nodes are numbered as they come."""
-    nodes = [0]
+    """Add a label to the flat trie (node 0 is the root).
+
+    A node stands for a sequence of tokens, each read as its set of keys: every key of a token
+    leads from the same node to the same child (``made`` remembers the child of a node for a key
+    set), so that a label costs one node per token, not one path per choice of key at each token
+    (which made over two million nodes with the ESCO skills). A key shared by the key sets of
+    several children leads to all of them.
+    """
+    node = 0
     for tok in toks:
-        nxt: list[int] = []
-        for node in nodes:
+        child = made.get((node, tok.keys))
+        if child is None:
+            child = made[(node, tok.keys)] = len(children)
+            children.append({})
+            ends.append(set())
+            out = children[node]
             for key in tok.keys:
-                child = children[node].get(key)
-                if child is None:
-                    child = children[node][key] = len(children)
-                    children.append({})
-                    ends.append(set())
-                nxt.append(child)
-        nodes = nxt
-    for node in nodes:
-        ends[node].add(concept_id)
+                have = out.get(key)
+                if have is None:
+                    out[key] = child
+                elif isinstance(have, int):
+                    out[key] = (have, child)
+                else:
+                    out[key] = (*have, child)
+        node = child
+    ends[node].add(concept_id)
 
 
 class SpacyExtractor:
@@ -291,7 +307,7 @@ class SpacyExtractor:
         # the label trie, flat: node i's children by token key, and the concepts ending there
         # (plain lists and dicts: a vocabulary with ESCO has over a million nodes, and these
         # are read back from the cache many times faster than as objects)
-        self._children: list[dict[str, int]] = []
+        self._children: list[dict[str, int | tuple[int, ...]]] = []
         self._ends: list[frozenset[str]] = []
         self.trie_from_cache = False
         cached = self._cache_path(concepts, cache_dir) if cache_dir else None
@@ -338,6 +354,10 @@ class SpacyExtractor:
             with tmp.open("wb") as f:
                 pickle.dump((self._children, self._ends), f, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(path)  # atomic: a reader never sees half a file
+            # the vocabularies of earlier versions are of no further use: keep the latest few
+            kept = sorted(path.parent.glob("vocabulary-*.pickle"), key=lambda p: p.stat().st_mtime)
+            for stale in kept[:-_CACHED_VOCABULARIES]:
+                stale.unlink(missing_ok=True)
         except OSError:
             pass  # no cache: the next start analyses the vocabulary again
 
@@ -355,8 +375,9 @@ class SpacyExtractor:
                 continue  # register extensions (ESCO, NAF) are French only
             for label in (c.label_en, *c.alt_en):
                 by_lang["en"][clean_text(label)].append(c.id)
-        children: list[dict[str, int]] = [{}]
+        children: list[dict[str, int | tuple[int, ...]]] = [{}]
         ends: list[set[str]] = [set()]
+        made: dict[tuple[int, frozenset[str]], int] = {}
         for lang, items in by_lang.items():
             nlp = self.nlp_fr if lang == "fr" else self.nlp_en
             texts = list(items)
@@ -365,7 +386,7 @@ class SpacyExtractor:
                 if not toks or any(t.barrier for t in toks):
                     continue
                 for cid in items[text]:
-                    _insert(children, ends, toks, cid)
+                    _insert(children, ends, toks, cid, made)
         none: frozenset[str] = frozenset()
         self._children = children
         self._ends = [frozenset(e) if e else none for e in ends]
@@ -506,10 +527,12 @@ class SpacyExtractor:
                     j += 1
                 if j >= len(toks) or toks[j].barrier:
                     continue
+                reached: set[int] = set()
                 for key in toks[j].keys:
-                    child = children[node].get(key)
-                    if child is None:
-                        continue
+                    hit = children[node].get(key)
+                    if hit is not None:
+                        reached.update((hit,) if isinstance(hit, int) else hit)
+                for child in reached:
                     if ends[child]:
                         # several paths may end on the same word (a label in the singular,
                         # another in the plural): every concept of the longest span is kept,
