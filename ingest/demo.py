@@ -1,11 +1,11 @@
-"""Load the demo corpus (data/demo: 20 Université de Lorraine labs, illustrative SME needs)."""
+"""Load the demo corpus (``ingest/resources/demo``: 20 Université de Lorraine labs, illustrative
+SME needs)."""
 
 from __future__ import annotations
 
 import random
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -16,14 +16,15 @@ from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
 from graph.ports import Extractor, GraphStore
 from ingest.descriptions import read_descriptions
 from ingest.profiles import ProfileBuilder
-from ingest.vocabulary import REPO_ROOT, load_vocabulary
+from ingest.resources import DEMO, UL_DESCRIPTIONS, Traversable, as_file
+from ingest.vocabulary import load_vocabulary
 
-DEMO_DIR = REPO_ROOT / "data" / "demo"
-DESCRIPTIONS_FILE = REPO_ROOT / "data" / "descriptions" / "universite-de-lorraine.yaml"
+DEMO_DIR = DEMO
+DESCRIPTIONS_FILE = UL_DESCRIPTIONS
 Progress = Callable[[str, int, int], None]
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Traversable) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:
@@ -49,12 +50,16 @@ def _build(kind: type[Any], raw: dict[str, Any], where: str) -> Any:
 
 
 def read_demo(
-    folder: Path = DEMO_DIR, descriptions: Path = DESCRIPTIONS_FILE
+    folder: Traversable = DEMO_DIR, descriptions: Traversable = DESCRIPTIONS_FILE
 ) -> tuple[list[Lab], list[Company], list[Need]]:
     """The demo labs (their descriptions from ``descriptions``, unless ``labs.yaml`` gives
-    one), companies and needs, checked before anything is written."""
+    one), companies and needs, checked before anything is written; both default to the
+    shipped files (a folder and a file on disk can be given instead)."""
     labs_data = _read(folder / "labs.yaml")
-    described = read_descriptions(descriptions) if descriptions.exists() else {}
+    described: dict[str, Lab] = {}
+    if descriptions.is_file():
+        with as_file(descriptions) as path:
+            described = read_descriptions(path)
     labs = []
     for n, raw in enumerate(labs_data.get("labs") or [], start=1):
         found = described.get(str(raw.get("id")))
@@ -118,7 +123,7 @@ def load_demo(
     store: GraphStore,
     extractor: Extractor,
     progress: Progress | None = None,
-    folder: Path = DEMO_DIR,
+    folder: Traversable = DEMO_DIR,
 ) -> dict[str, int]:
     """Write the vocabulary and the demo corpus into ``store``; running it twice changes nothing.
 

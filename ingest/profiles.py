@@ -3,7 +3,7 @@
 A unit's profile joins what its institution wrote (the description, French and English), what
 the RNSR register says (French scientific domains; English ERC panels, analysed as English),
 the objectives of its CORDIS projects (English), and the themes of its ANR projects (each
-committee or programme mapped to our concepts in ``data/mappings/anr_programmes.yaml``). Every
+committee or programme mapped to our concepts in ``resources/mappings/anr_programmes.yaml``). Every
 capability keeps its sources and evidence, so that an explanation can say « d'après ses
 projets ANR en Matériaux métalliques (12 projets, 2011–2020) ». Words of a lab's name are never evidence: a unit known by its name only has no
 capability. Organisations (partners that are not units) get no profile.
@@ -22,7 +22,6 @@ import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -40,9 +39,9 @@ from graph.model import (
     Project,
 )
 from graph.ports import Extractor, GraphStore
-from ingest.vocabulary import REPO_ROOT
+from ingest.resources import ANR_PROGRAMMES, Traversable
 
-PROGRAMMES_FILE = REPO_ROOT / "data" / "mappings" / "anr_programmes.yaml"
+PROGRAMMES_FILE = ANR_PROGRAMMES
 PROFILE_VERSION = "2"
 """Changes when the way profiles are built changes: every profile is then built again."""
 BATCH = 500
@@ -72,8 +71,9 @@ class TopicRecord:
     last: int | None
 
 
-def load_programmes(path: Path = PROGRAMMES_FILE) -> dict[str, Programme]:
-    """The curated mapping of ANR committee and programme codes, by code."""
+def load_programmes(path: Traversable = PROGRAMMES_FILE) -> dict[str, Programme]:
+    """The curated mapping of ANR committee and programme codes, by code (the shipped one
+    unless a file is given)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as e:

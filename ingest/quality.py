@@ -27,9 +27,7 @@ from graph.service import PairingService
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from ingest.profiles import topics
 from ingest.territory import load_territory
-from ingest.vocabulary import REPO_ROOT
 
-NEEDS_FILE = REPO_ROOT / "tests" / "quality" / "needs_fr.yaml"
 UNIVERSITY = Scope(institution="Université de Lorraine")
 
 
@@ -47,8 +45,9 @@ class Rate:
         return self.hits / self.needs if self.needs else 0.0
 
 
-def read_needs(path: Path = NEEDS_FILE) -> list[dict[str, Any]]:
-    """The held-out needs (id, text, acceptable, also_acceptable)."""
+def read_needs(path: Path) -> list[dict[str, Any]]:
+    """The held-out needs (id, text, acceptable, also_acceptable) of ``path``: the
+    repository's ``tests/quality/needs_fr.yaml`` (a test set, not shipped in the package)."""
     needs: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["needs"]
     return needs
 

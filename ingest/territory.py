@@ -18,10 +18,11 @@ from ingest.anr import ingest_anr
 from ingest.demo import load_demo
 from ingest.descriptions import ingest_descriptions
 from ingest.readers import Report
+from ingest.resources import DESCRIPTIONS, Traversable, as_file, yaml_files
 from ingest.rnsr import ingest_rnsr
-from ingest.vocabulary import REPO_ROOT, load_vocabulary
+from ingest.vocabulary import load_vocabulary
 
-DESCRIPTIONS_DIR = REPO_ROOT / "data" / "descriptions"
+DESCRIPTIONS_DIR = DESCRIPTIONS
 Progress = Callable[[str, int, int], None]
 
 RNSR_FILES = ("rnsr/rnsr_structures_actives.csv", "rnsr_structures_actives.csv")
@@ -57,10 +58,10 @@ def load_territory(
     progress: Progress | None = None,
     *,
     demo: bool = True,
-    descriptions: Sequence[Path] | None = None,
+    descriptions: Sequence[Traversable] | None = None,
 ) -> Loaded:
     """The vocabulary and (with ``demo``) the demo corpus, then the RNSR, the descriptions
-    (our own, ``data/descriptions/*.yaml``, unless others are given) and the ANR projects when
+    (our own, shipped in ``ingest/resources/descriptions``, unless others are given) and the ANR projects when
     the register files are in ``registers``."""
     if demo:
         loaded = Loaded(load_demo(store, extractor, progress))
@@ -75,9 +76,10 @@ def load_territory(
     else:
         loaded.reports.append(ingest_rnsr(rnsr, store, extractor, progress))
         # our descriptions are of RNSR units: without the register they have no unit to join
-        files = sorted(DESCRIPTIONS_DIR.glob("*.yaml")) if descriptions is None else descriptions
-        for path in files:
-            loaded.reports.append(ingest_descriptions(path, store, extractor, progress))
+        files = yaml_files(DESCRIPTIONS_DIR) if descriptions is None else descriptions
+        for file in files:
+            with as_file(file) as path:
+                loaded.reports.append(ingest_descriptions(path, store, extractor, progress))
     if anr is None:
         loaded.missing.append("anr")
     else:

@@ -1,8 +1,7 @@
-"""Load the curated vocabulary (data/vocabulary/*.yaml) into Concept values."""
+"""Load the curated vocabulary (``ingest/resources/vocabulary/*.yaml``) into Concept values."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -10,9 +9,10 @@ from pydantic import ValidationError
 
 from graph.errors import InputError
 from graph.model import Concept
+from ingest.resources import VOCABULARY, Traversable, yaml_files
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-VOCABULARY_DIR = REPO_ROOT / "data" / "vocabulary"
+VOCABULARY_DIR = VOCABULARY
+"""The vocabulary the package ships (see :mod:`ingest.resources`)."""
 
 
 # libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure one
@@ -27,8 +27,9 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def load_vocabulary(folder: Path = VOCABULARY_DIR) -> list[Concept]:
-    """Every concept of the YAML files in ``folder``, in file then entry order.
+def load_vocabulary(folder: Traversable = VOCABULARY_DIR) -> list[Concept]:
+    """Every concept of the YAML files in ``folder`` (a folder on disk or the shipped
+    vocabulary), in file then entry order.
 
     Raises
     ------
@@ -36,7 +37,7 @@ def load_vocabulary(folder: Path = VOCABULARY_DIR) -> list[Concept]:
         A file that is not valid YAML, an entry with a missing or wrong field, a duplicate id
         or a BROADER link to an unknown id; the message names the file and the entry.
     """
-    files = sorted(folder.glob("*.yaml"))
+    files = yaml_files(folder)
     if not files:
         raise InputError(
             f"Aucun fichier de vocabulaire (*.yaml) dans {folder}",

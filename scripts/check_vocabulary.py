@@ -1,4 +1,8 @@
-"""Check the vocabulary files: required fields, unique ids, known broader ids, no cycle, no clash."""
+"""Check the vocabulary files: required fields, unique ids, known broader ids, no cycle, no clash.
+
+The shipped vocabulary (``ingest/resources/vocabulary``, read as the package reads it) unless a
+folder is given: ``python scripts/check_vocabulary.py [FOLDER]``.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ from typing import Any
 
 import yaml
 
+from ingest.resources import VOCABULARY, Traversable, yaml_files
+
 KINDS = {"field", "technology", "material", "process", "phenomenon", "skill", "equipment", "sector"}
-ROOT = Path(__file__).resolve().parents[1] / "data" / "vocabulary"
 
 
 def norm(label: str) -> str:
@@ -21,11 +26,11 @@ def norm(label: str) -> str:
     )
 
 
-def main() -> int:
+def main(folder: Traversable = VOCABULARY) -> int:
     problems: list[str] = []
     concepts: dict[str, dict[str, Any]] = {}
     where: dict[str, str] = {}
-    for path in sorted(ROOT.glob("*.yaml")):
+    for path in yaml_files(folder):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         for i, c in enumerate(data.get("concepts", [])):
             loc = f"{path.name} #{i + 1}"
@@ -76,4 +81,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else VOCABULARY))

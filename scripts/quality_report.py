@@ -48,7 +48,7 @@ def svg_bars(rows: list[tuple[str, float]], title: str) -> str:
 
 def territory_section(shared: Path, extractor: SpacyExtractor) -> list[str]:
     """Held-out SME needs on the real graph of the territory (``ingest.quality``), with a chart."""
-    needs = quality.read_needs()
+    needs = quality.read_needs(DOCS.parent / "tests" / "quality" / "needs_fr.yaml")
     with tempfile.TemporaryDirectory() as home:
         graphs = quality.load_graphs(Path(home), extractor, shared)
         lorraine = quality.top_rate(graphs["lorraine"], needs, 3)

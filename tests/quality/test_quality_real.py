@@ -11,6 +11,7 @@ not a research unit or shares no concept with the need.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import yaml
@@ -25,12 +26,12 @@ from ingest.quality import (
     top_rate,
     units_by_acronym,
 )
-from ingest.territory import DESCRIPTIONS_DIR
+from ingest.resources import DESCRIPTIONS, yaml_files
 from tests.shared_data import shared_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-NEEDS = read_needs()
+NEEDS = read_needs(Path(__file__).parent / "needs_fr.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def graphs(
 def test_the_lorraine_graph_is_the_real_one(graphs: dict[str, PairingService]) -> None:
     described = sum(
         len(yaml.safe_load(p.read_text(encoding="utf-8"))["descriptions"])
-        for p in DESCRIPTIONS_DIR.glob("*.yaml")
+        for p in yaml_files(DESCRIPTIONS)
     )
     counts = graphs["lorraine"].lab_counts()
     assert counts["units"] >= 4506 and counts["organisations"] > 1000

@@ -1,4 +1,4 @@
-"""The ANR programme mapping (data/mappings/anr_programmes.yaml): well formed, only known
+"""The ANR programme mapping (ingest/resources/mappings/anr_programmes.yaml): well formed, only known
 concepts, and every programme code of the real ANR partner file covered."""
 
 from __future__ import annotations
@@ -7,23 +7,22 @@ import csv
 import gzip
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from ingest.resources import ANR_PROGRAMMES
 from ingest.vocabulary import load_vocabulary
 from tests.shared_data import shared_data
 
-REPO = Path(__file__).resolve().parents[2]
-MAPPING = REPO / "data" / "mappings" / "anr_programmes.yaml"
+MAPPING = ANR_PROGRAMMES
 PROJECT_CODE = re.compile(r"^ANR-(\d{2})-([A-Z0-9]+)-\d{4}$")
 KEYS = {"code", "label_fr", "thematic", "concepts", "rows", "years"}
 
 # Frequent thematic programmes whose topic our vocabulary does not cover: `concepts: []` on
 # purpose, each with a YAML comment. None since the broad scientific fields (life sciences,
-# medicine, physics, humanities, food...) of data/vocabulary/00_domains.yaml.
+# medicine, physics, humanities, food...) of ingest/resources/vocabulary/00_domains.yaml.
 OUTSIDE_VOCABULARY: set[str] = set()
 
 

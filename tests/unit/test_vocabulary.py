@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from importlib.resources import as_file, files
 from pathlib import Path
 
 import networkx as nx
@@ -96,5 +97,21 @@ def test_empty_folder_is_a_clear_error(tmp_path: Path) -> None:
         load_vocabulary(tmp_path)
 
 
-def test_default_folder_is_in_the_repository() -> None:
-    assert VOCABULARY_DIR == REPO / "data" / "vocabulary"
+def test_default_folder_is_the_shipped_package_data() -> None:
+    import ingest
+
+    assert VOCABULARY_DIR == files("ingest.resources") / "vocabulary"
+    with as_file(VOCABULARY_DIR) as folder:
+        assert folder == Path(ingest.__file__).parent / "resources" / "vocabulary"
+        assert len(list(folder.glob("*.yaml"))) == 3
+
+
+def test_check_script_reads_a_given_folder(tmp_path: Path) -> None:
+    write(tmp_path, "concepts:\n  - {id: a, fr: a, en: a, kind: nope}\n")
+    out = subprocess.run(
+        [sys.executable, "scripts/check_vocabulary.py", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1 and "kind 'nope'" in out.stdout and "1 concepts" in out.stdout
