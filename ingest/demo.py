@@ -16,7 +16,7 @@ from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
 from graph.ports import Extractor, GraphStore
 from ingest.descriptions import read_descriptions
 from ingest.profiles import ProfileBuilder
-from ingest.resources import DEMO, UL_DESCRIPTIONS, Traversable, as_file
+from ingest.resources import DEMO, UL_DESCRIPTIONS, Traversable, as_file, read_yaml
 from ingest.vocabulary import load_vocabulary
 
 DEMO_DIR = DEMO
@@ -26,7 +26,7 @@ Progress = Callable[[str, int, int], None]
 
 def _read(path: Traversable) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise InputError(
             f"Fichier illisible : {e}", f"Unreadable file: {e}", where=str(path)

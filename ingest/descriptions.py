@@ -37,6 +37,7 @@ from graph.ports import Extractor, GraphStore
 from graph.service import MAX_TEXT_CHARS
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, read_rows
+from ingest.resources import read_yaml
 
 Progress = Callable[[str, int, int], None]
 FIELDS = ("rnsr", "text_fr", "text_en", "source", "date", "name", "acronym", "city", "postcode")
@@ -71,7 +72,7 @@ def _entries(path: Path) -> Iterator[tuple[str, dict[str, str] | RowError]]:
     """Each entry with its place (« entrée 3 », « ligne 4 »), defaults applied."""
     if path.suffix.lower() in {".yaml", ".yml"}:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = read_yaml(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
             raise InputError(
                 f"Fichier de descriptions illisible : {e}",

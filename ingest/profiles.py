@@ -39,7 +39,7 @@ from graph.model import (
     Project,
 )
 from graph.ports import Extractor, GraphStore
-from ingest.resources import ANR_PROGRAMMES, Traversable
+from ingest.resources import ANR_PROGRAMMES, Traversable, read_yaml
 
 PROGRAMMES_FILE = ANR_PROGRAMMES
 PROFILE_VERSION = "2"
@@ -75,7 +75,7 @@ def load_programmes(path: Traversable = PROGRAMMES_FILE) -> dict[str, Programme]
     """The curated mapping of ANR committee and programme codes, by code (the shipped one
     unless a file is given)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as e:
         raise InputError(
             f"Correspondance des programmes ANR illisible : {e}",

@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from graph.ports import Extractor
 from graph.scope import Scope
 from graph.service import PairingService
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from ingest.profiles import topics
+from ingest.resources import read_yaml
 from ingest.territory import load_territory
 
 UNIVERSITY = Scope(institution="Université de Lorraine")
@@ -48,7 +47,7 @@ class Rate:
 def read_needs(path: Path) -> list[dict[str, Any]]:
     """The held-out needs (id, text, acceptable, also_acceptable) of ``path``: the
     repository's ``tests/quality/needs_fr.yaml`` (a test set, not shipped in the package)."""
-    needs: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))["needs"]
+    needs: list[dict[str, Any]] = read_yaml(path.read_text(encoding="utf-8"))["needs"]
     return needs
 
 

@@ -9,14 +9,13 @@ from pydantic import ValidationError
 
 from graph.errors import InputError
 from graph.model import Concept
-from ingest.resources import VOCABULARY, Traversable, yaml_files
+from ingest.resources import VOCABULARY, Traversable, read_yaml, yaml_files
 
 VOCABULARY_DIR = VOCABULARY
 """The vocabulary the package ships (see :mod:`ingest.resources`)."""
 
 
 # libyaml's safe loader when PyYAML was built with it (ten times faster), else the pure one
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _as_tuple(value: Any) -> tuple[str, ...]:
@@ -47,7 +46,7 @@ def load_vocabulary(folder: Traversable = VOCABULARY_DIR) -> list[Concept]:
     origin: dict[str, str] = {}
     for path in files:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER) or {}
+            data = read_yaml(path.read_text(encoding="utf-8")) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as e:
             raise InputError(
                 f"{path.name} n'est pas un YAML lisible : {e}",
