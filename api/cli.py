@@ -232,10 +232,9 @@ def match(
     try:
         service = build_service(s)
         result = service.match_text(text, limit, scope)
-        labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
         body = MatchResponse(
             language=result.extraction.language,
-            concepts=concepts_public(result.extraction, labels),
+            concepts=concepts_public(result.extraction, result.labels),
             keywords=list(result.extraction.keywords),
             pairings=pairings_public(result.ranking, text),
             scope=scope_public(result.scope) if result.scope else None,
@@ -321,10 +320,9 @@ def labs_show(lab_id: str, as_json: JsonOpt = False, store: StoreOpt = None) -> 
     s = open_store(store)
     try:
         service = build_service(s)
-        lab = service.lab(lab_id)
-        profile = service.lab_profile(lab_id)
-        record = industry_record(service, lab_id)
-        concepts = service.concepts()
+        view = service.lab_view(lab_id)
+        lab, profile = view.lab, view.profile
+        record = industry_record(view.records, lab_id)
     finally:
         s.close()
     if as_json:
@@ -337,9 +335,7 @@ def labs_show(lab_id: str, as_json: JsonOpt = False, store: StoreOpt = None) -> 
     typer.echo(f"{lab.id}  {lab.acronym or ''}  {lab.name}")
     typer.echo(f"  {lab.postcode or ''} {lab.city or ''}  {' ; '.join(lab.institutions)}")
     caps = sorted(profile.mentions, key=lambda m: (-m.weight, m.concept_id))[:12]
-    labels = ", ".join(
-        concepts[m.concept_id].label_fr if m.concept_id in concepts else m.concept_id for m in caps
-    )
+    labels = ", ".join(view.labels.get(m.concept_id, (m.concept_id,))[0] for m in caps)
     typer.echo(f"  Compétences / capabilities: {labels or '-'}")
     typer.echo(
         f"  Industrie / industry: {record.companies} entreprises / companies "

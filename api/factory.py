@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from graph.errors import InputError, StoreUnavailable
+from graph.model import Concept
 from graph.ports import GraphStore
 from graph.scope import Scope
 from graph.service import PairingService
@@ -56,32 +58,51 @@ def default_scope() -> Scope:
     )
 
 
-def build_extractor(store: GraphStore) -> SpacyExtractor:
-    """The spaCy extractor over our curated vocabulary and the register extensions (ESCO,
-    NAF) loaded into the store (the curated vocabulary only while the store cannot be read)."""
+def extractor_factory() -> Callable[[Sequence[Concept]], SpacyExtractor]:
+    """Builds the spaCy extractor over our curated vocabulary and the register extensions
+    (ESCO, NAF) among the store's concepts; the spaCy pipelines are loaded once and shared by
+    the extractors it builds (one per vocabulary the store has held)."""
     from ingest.extract import SpacyExtractor
     from ingest.vocabulary import load_vocabulary
 
     vocabulary = load_vocabulary()
+    base = SpacyExtractor(vocabulary, cache_dir=default_home() / "cache")
+
+    def build(concepts: Sequence[Concept]) -> SpacyExtractor:
+        extensions = [c for c in concepts if c.source != "passerelle"]
+        return base.with_concepts(vocabulary + extensions) if extensions else base
+
+    return build
+
+
+def build_extractor(store: GraphStore) -> SpacyExtractor:
+    """The spaCy extractor over our curated vocabulary and the register extensions (ESCO,
+    NAF) loaded into the store (the curated vocabulary only while the store cannot be read)."""
     try:
-        extensions = [c for c in store.concepts() if c.source != "passerelle"]
+        concepts = store.concepts()
     except StoreUnavailable:
-        extensions = []
-    return SpacyExtractor(vocabulary + extensions, cache_dir=default_home() / "cache")
+        concepts = []
+    return extractor_factory()(concepts)
 
 
-def build_service(store: GraphStore, scope: Scope | None = None) -> PairingService:
-    """A PairingService over ``store``, with the extractor of ``build_extractor``, the themes of
-    ANR programmes and the deployment's scope (``default_scope`` unless given).
+def build_service(
+    store: GraphStore, scope: Scope | None = None, *, server: bool = False
+) -> PairingService:
+    """A PairingService over ``store``, whose extractor follows the store's vocabulary (see
+    ``extractor_factory``), with the themes of ANR programmes and the deployment's scope
+    (``default_scope`` unless given); ``server`` for a long-running process (see
+    ``PairingService.freeze``).
 
-    When the store cannot be read yet (Neo4j down), the service starts with the curated
-    vocabulary only and the API answers 503 until the store is back.
+    Nothing is read from the store here: the first request (or the server's start-up) builds
+    the service's snapshot, and while the store cannot be read (Neo4j down) requests answer
+    503 until it is back.
     """
     from ingest.profiles import topics
 
     return PairingService(
         store,
-        build_extractor(store),
+        extractors=extractor_factory(),
         topics=topics(),
         scope=default_scope() if scope is None else scope,
+        freeze=server,
     )

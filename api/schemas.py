@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.matching import ConceptContribution, Pairing
 from graph.model import Extraction, Lab, Need
 from graph.scope import Scope
-from graph.service import MAX_TEXT_CHARS, PairingService, RankedLab, ScopeUsed
+from graph.service import MAX_TEXT_CHARS, RankedLab, ScopeUsed
 from graph.text import surface_words
+from graph.track_record import TrackRecords
 from ingest.descriptions import provenance as description_provenance
 
 
@@ -259,6 +262,16 @@ class Health(BaseModel):
     concepts: int
 
 
+class Readiness(BaseModel):
+    """The service can serve a match now."""
+
+    ready: bool
+    revision: str
+    """The store revision its snapshot was read from."""
+    units: int
+    """Research units in the snapshot."""
+
+
 class ErrorBody(BaseModel):
     """An error: a code, a French message, its English version, and where."""
 
@@ -270,7 +283,7 @@ class ErrorBody(BaseModel):
 
 # -- conversions --------------------------------------------------------------------------
 def concepts_public(
-    extraction: Extraction, labels: dict[str, tuple[str, str]]
+    extraction: Extraction, labels: Mapping[str, tuple[str, str]]
 ) -> list[ConceptPublic]:
     """The mentions of an extraction, heaviest first."""
     items = [
@@ -422,9 +435,8 @@ def pairings_public(ranking: list[RankedLab], text: str = "") -> list[PairingPub
     ]
 
 
-def industry_record(service: PairingService, lab_id: str, partners: int = 50) -> IndustryRecord:
+def industry_record(records: TrackRecords, lab_id: str, partners: int = 50) -> IndustryRecord:
     """The lab's track record, its ``partners`` most frequent companies named."""
-    records = service.track_records()
     record = records.of(lab_id)
     named = []
     for company_id, shared in record.partners[:partners]:

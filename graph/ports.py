@@ -97,7 +97,8 @@ class GraphStore(Protocol):
         given companies, at once; a need given twice keeps its last version.
 
         Every need's company must exist or be given: StoreError otherwise, and nothing is
-        written. Returns how many of the needs were new.
+        written. Returns how many of the needs were new. The revision does not change: the
+        companies given here are the needs' new companies, which no project names yet.
         """
         ...
 
@@ -165,7 +166,8 @@ class GraphStore(Protocol):
 
     def revision(self) -> str:
         """A token that changes with every write of what matching reads: labs, concepts,
-        companies, projects, participations, collaborations (writing needs alone keeps it).
+        companies, projects, participations, collaborations (writing needs, with their new
+        companies, keeps it).
 
         A running service compares it on each request and rebuilds its index when it moved,
         so that what another process wrote, even in place, is seen. Writes made to the

@@ -6,12 +6,14 @@ their interfaces only.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import threading
 import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -20,10 +22,12 @@ from graph.context import ContextWeights, GraphContext, Topic
 from graph.errors import InputError, NotFoundError
 from graph.geo import region_of
 from graph.matching import MatchIndex, MatchParams, Pairing
-from graph.model import Company, Concept, Extraction, Lab, Need, Participation, Project
+from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ports import Extractor, GraphStore
 from graph.scope import Scope
 from graph.track_record import TrackRecord, TrackRecords, industry_strengths
+
+T = TypeVar("T")
 
 MAX_TEXT_CHARS = 20_000
 """Longest need or description accepted, in characters (about eight pages)."""
@@ -65,6 +69,19 @@ class MatchResult:
     extraction: Extraction
     ranking: list[RankedLab]
     scope: ScopeUsed | None = None
+    labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """The French and English labels of the concepts (of the snapshot that ranked)."""
+
+
+@dataclass(frozen=True)
+class LabView:
+    """A lab with what is known of it, from one snapshot."""
+
+    lab: Lab
+    profile: Extraction
+    records: TrackRecords
+    """Every lab's track record (``records.of(lab.id)`` is this one's)."""
+    labels: Mapping[str, tuple[str, str]]
 
 
 def slugify(name: str) -> str:
@@ -113,103 +130,272 @@ def _unknown_need(need_id: str) -> NotFoundError:
     return NotFoundError(f"Besoin inconnu : {need_id}", f"Unknown need: {need_id}", where="need_id")
 
 
-class PairingService:
-    """Use cases over one store and one extractor.
+ExtractorFactory = Callable[[Sequence[Concept]], Extractor]
+"""Builds the extractor for the store's vocabulary (every concept it holds, register extensions
+such as ESCO and NAF included)."""
 
-    The matching index is built from the store on first use and rebuilt when the store's
-    ``revision()`` changes (another process loaded labs or concepts) or after ``refresh()``.
+SNAPSHOT_ATTEMPTS = 5
+"""How many times a snapshot is read again when the store changed while it was being read."""
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """Everything a request reads, built from one revision of the store and never changed.
+
+    A request takes one snapshot and reads nothing else of the labs' side (the need it pairs is
+    read from the store), so that its analysis, candidates, scores, graph signals and
+    explanations all come from the same revision, whatever other threads or processes write
+    meanwhile. A new revision gets a new snapshot, swapped in whole.
+    """
+
+    revision: str
+    labs: Mapping[str, Lab]
+    profiles: Mapping[str, Extraction]
+    """The profiles of research units (the candidates)."""
+    index: MatchIndex
+    context: GraphContext | None
+    """Signals from projects and partners (None without projects)."""
+    records: TrackRecords
+    vocabulary: tuple[Concept, ...]
+    """The store's concepts, which the extractor links to."""
+    labels: Mapping[str, tuple[str, str]]
+    """Each concept's French and English labels."""
+    counts: Mapping[str, int]
+    """Labs by kind (see ``PairingService.lab_counts``)."""
+    make_extractor: Callable[[], Extractor] = field(repr=False)
+    """Builds the extractor for ``vocabulary`` (called once, when first needed: commands
+    that analyse no text never load spaCy)."""
+    _memo: dict[object, object] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def extractor(self) -> Extractor:
+        """The extractor for the snapshot's vocabulary."""
+        return self._once("extractor", self.make_extractor)
+
+    @property
+    def has_extractor(self) -> bool:
+        """Whether the extractor is built already."""
+        return "extractor" in self._memo
+
+    def candidates(self, scope: Scope) -> npt.NDArray[np.bool_]:
+        """The units of ``scope``, by position in ``index.lab_ids`` (worked out once)."""
+        return self._once(("scope", scope), lambda: self._in_scope(scope))
+
+    def _in_scope(self, scope: Scope) -> npt.NDArray[np.bool_]:
+        labs = self.labs
+        return np.asarray(
+            [lab_id in labs and scope.admits(labs[lab_id]) for lab_id in self.index.lab_ids],
+            dtype=np.bool_,
+        )
+
+    def concept_keys(self) -> list[tuple[Concept, list[str]]]:
+        """Each concept with its labels folded, for the concept search (worked out once)."""
+        return self._once(
+            "concept_keys",
+            lambda: [
+                (c, [_label_key(x) for x in (c.label_fr, c.label_en, *c.alt_fr, *c.alt_en)])
+                for c in sorted(self.index.concepts.values(), key=lambda c: c.id)
+            ],
+        )
+
+    def _once(self, key: object, make: Callable[[], T]) -> T:
+        """``make()`` the first time ``key`` is asked for, the same value afterwards: derived
+        from the snapshot's own values only, so it never mixes revisions."""
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = make()
+            return cast(T, self._memo[key])
+
+
+def _label_key(label: str) -> str:
+    return slugify(label).replace("-", " ")
+
+
+def _unknown_lab(lab_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"Laboratoire inconnu : {lab_id}", f"Unknown lab: {lab_id}", where="lab_id"
+    )
+
+
+class PairingService:
+    """Use cases over one store.
+
+    Requests read an immutable :class:`Snapshot` of the store's labs' side (labs, profiles,
+    matching index, graph context, track records, and the extractor for the store's
+    vocabulary), built once per store revision. One cheap read of the store's ``revision()``
+    per request tells whether it is current; when another process (or this one) wrote labs,
+    concepts or projects, the next request builds the new snapshot (one thread builds it, the
+    others wait for it) and swaps it in whole. Storing needs does not change the revision.
+
+    Parameters
+    ----------
+    store : GraphStore
+    extractor : Extractor, optional
+        A fixed extractor (tests, evaluations). Give ``extractors`` instead for one that
+        follows the store's vocabulary.
+    params : MatchParams, optional
+    extractors : callable, optional
+        Builds the extractor for the store's concepts; called again only when they change
+        (ESCO or NAF loaded while the server runs).
+    topics : mapping, optional
+        Project themes (ANR committees and programmes) and their concepts.
+    scope : Scope, optional
+        The territory served when a request names none.
+    freeze : bool
+        After each snapshot, move every object alive into the garbage collector's permanent
+        generation (``gc.freeze``), so that full collections no longer walk the snapshot's
+        hundreds of thousands of objects while requests wait. For a server process.
     """
 
     def __init__(
         self,
         store: GraphStore,
-        extractor: Extractor,
+        extractor: Extractor | None = None,
         params: MatchParams | None = None,
         *,
+        extractors: ExtractorFactory | None = None,
         topics: Mapping[str, Topic] | None = None,
         scope: Scope | None = None,
+        freeze: bool = False,
     ) -> None:
+        if (extractor is None) == (extractors is None):
+            raise ValueError("give either an extractor or an extractor factory")
         self.store = store
-        self.extractor = extractor
+        self._fixed_extractor = extractor
+        self._extractors = extractors
         self.params = params or MatchParams()
         self.topics = dict(topics or {})
         """Project themes (ANR committees and programmes) and their concepts."""
         self.default_scope = scope or Scope()
         """The territory served when a request names none."""
-        self._scopes: dict[Scope, npt.NDArray[np.bool_]] = {}
-        self._index: MatchIndex | None = None
-        self._labs: dict[str, Lab] = {}
-        self._profiles: dict[str, Extraction] = {}
-        self._revision: str | None = None
-        self._records: TrackRecords | None = None
-        self._context: GraphContext | None = None
-        self._graph: tuple[list[Project], list[Participation]] | None = None
-        self._companies: list[Company] = []
         self.weights = ContextWeights()
-        self._lock = threading.Lock()
+        self.freeze = freeze
+        self._snapshot: Snapshot | None = None
+        self._building = threading.Lock()
 
-    # -- index ------------------------------------------------------------------------------
+    # -- snapshot ---------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        """The snapshot of the store's current revision (one cheap store read when it is
+        current; built, once for all threads, when it is not).
+
+        Raises
+        ------
+        StoreUnavailable
+            When the store cannot be read; the next call tries again.
+        """
+        revision = self.store.revision()
+        current = self._snapshot
+        if current is not None and current.revision == revision:
+            return current
+        with self._building:
+            current = self._snapshot
+            if current is not None and current.revision == self.store.revision():
+                return current  # another thread built it while this one waited
+            fresh = self._build(current)
+            self._snapshot = fresh  # one assignment: readers see the old snapshot or the new
+        if self.freeze:
+            gc.collect()
+            gc.freeze()
+        return fresh
+
+    @property
+    def ready(self) -> bool:
+        """Whether a snapshot is built (a match can be served without building one)."""
+        return self._snapshot is not None
+
     def refresh(self) -> None:
-        """Forget the matching index; the next query rebuilds it from the store."""
-        with self._lock:
-            self._index = None
+        """Forget the snapshot; the next request builds one from the store."""
+        with self._building:
+            self._snapshot = None
+
+    def _build(self, previous: Snapshot | None) -> Snapshot:
+        """Read the store into a new snapshot; read again if the store changed meanwhile."""
+        store = self.store
+        for _ in range(SNAPSHOT_ATTEMPTS):
+            revision = store.revision()
+            labs = {lab.id: lab for lab in store.labs()}
+            profiles = {
+                lab_id: profile
+                for lab_id, profile in store.lab_profiles().items()
+                if lab_id in labs and labs[lab_id].is_unit
+            }
+            companies = store.companies()
+            collaborations = store.collaborations()
+            concepts = tuple(store.concepts())
+            projects, participations = store.projects(), store.participations()
+            if store.revision() == revision:
+                break
+        # else: the store keeps changing; the last reading is served, the next request reads
+        # again (its revision differs from the one recorded)
+        smes = {c.id for c in companies if c.is_sme}
+        industry, industry_sme = industry_strengths(collaborations, smes)
+        index = MatchIndex(
+            concepts, profiles, self.params, industry=industry, industry_sme=industry_sme
+        )
+        context = None
+        if projects:
+            regions = {lab.id: r for lab in labs.values() if (r := region_of(lab.postcode))}
+            context = GraphContext(index.lab_ids, projects, participations, self.topics, regions)
+        make_extractor = self._extractor_maker(previous, concepts)
+        return Snapshot(
+            revision=revision,
+            labs=labs,
+            profiles=profiles,
+            index=index,
+            context=context,
+            records=TrackRecords(projects, participations, companies),
+            make_extractor=make_extractor,
+            vocabulary=concepts,
+            labels={c.id: (c.label_fr, c.label_en) for c in index.concepts.values()},
+            counts={
+                "units": sum(lab.is_unit for lab in labs.values()),
+                "described": sum(
+                    lab.is_unit and bool(lab.description_source) for lab in labs.values()
+                ),
+                "organisations": sum(not lab.is_unit for lab in labs.values()),
+            },
+        )
+
+    def _extractor_maker(
+        self, previous: Snapshot | None, concepts: tuple[Concept, ...]
+    ) -> Callable[[], Extractor]:
+        """How the snapshot of ``concepts`` gets its extractor: the fixed one; the previous
+        snapshot's when the vocabulary is the same; else a new one from the factory."""
+        fixed, factory = self._fixed_extractor, self._extractors
+        if fixed is not None:
+            return lambda: fixed
+        if previous is not None and previous.vocabulary == concepts:
+            return lambda: previous.extractor
+        assert factory is not None
+        return lambda: factory(concepts)
 
     @property
     def index(self) -> MatchIndex:
-        """The matching index over the store's labs (one cheap store read to check it is current)."""
-        revision = self.store.revision()
-        with self._lock:
-            if self._index is None or revision != self._revision:
-                # read once, not per request: the labs, their profiles and the vocabulary;
-                # only research units are candidates
-                labs = {lab.id: lab for lab in self.store.labs()}
-                self._profiles = {
-                    lab_id: profile
-                    for lab_id, profile in self.store.lab_profiles().items()
-                    if lab_id in labs and labs[lab_id].is_unit
-                }
-                self._companies = self.store.companies()
-                smes = {c.id for c in self._companies if c.is_sme}
-                industry, industry_sme = industry_strengths(self.store.collaborations(), smes)
-                self._index = MatchIndex(
-                    self.store.concepts(),
-                    self._profiles,
-                    self.params,
-                    industry=industry,
-                    industry_sme=industry_sme,
-                )
-                self._labs = labs
-                self._records = None
-                self._context = None
-                self._graph = None
-                self._scopes = {}
-                self._revision = revision
-            return self._index
+        """The matching index of the current snapshot."""
+        return self.snapshot().index
+
+    @property
+    def extractor(self) -> Extractor:
+        """The extractor of the current snapshot (for the store's vocabulary)."""
+        if self._fixed_extractor is not None:
+            return self._fixed_extractor
+        return self.snapshot().extractor
 
     # -- use cases --------------------------------------------------------------------------
     def analyse(self, text: str) -> Extraction:
         """Concepts, keywords and terms of a text (checked first)."""
-        return self.extractor.extract(check_text(text))
+        return self.snapshot().extractor.extract(check_text(text))
 
     def match_text(self, text: str, limit: int = 10, scope: Scope | None = None) -> MatchResult:
         """Rank labs for a free-text need, storing nothing (in ``scope``, else the default)."""
         check_limit(limit)
-        extraction = self.analyse(text)
-        index, used = self._scoped(scope)
-        return MatchResult(extraction, self._rank(index, extraction, limit, None, used.scope), used)
-
-    def _candidates(self, index: MatchIndex, scope: Scope) -> npt.NDArray[np.bool_]:
-        """The units of ``scope``, by position in ``index.lab_ids`` (kept per revision)."""
-        with self._lock:
-            found = self._scopes.get(scope)
-            if found is None:
-                labs = self._labs
-                found = np.asarray(
-                    [lab_id in labs and scope.admits(labs[lab_id]) for lab_id in index.lab_ids],
-                    dtype=np.bool_,
-                )
-                self._scopes[scope] = found
-            return found
+        text = check_text(text)
+        snap = self.snapshot()
+        extraction = snap.extractor.extract(text)
+        used = self._scope_used(snap, scope)
+        ranking = self._rank(snap, extraction, limit, None, used.scope)
+        return MatchResult(extraction, ranking, used, snap.labels)
 
     def scope_used(self, scope: Scope | None = None) -> ScopeUsed:
         """The scope a request gets (the default when it names none) and its units.
@@ -219,14 +405,12 @@ class PairingService:
         InputError
             When the scope names an institution or region that no unit belongs to.
         """
-        return self._scoped(scope)[1]
+        return self._scope_used(self.snapshot(), scope)
 
-    def _scoped(self, scope: Scope | None) -> tuple[MatchIndex, ScopeUsed]:
-        """The index (one freshness check of the store) and the scope of a request."""
+    def _scope_used(self, snap: Snapshot, scope: Scope | None) -> ScopeUsed:
         scope = self.default_scope if scope is None else scope
-        index = self.index
-        units = int(self._candidates(index, scope).sum())
-        if units == 0 and not scope.is_everywhere and index.lab_ids:
+        units = int(snap.candidates(scope).sum())
+        if units == 0 and not scope.is_everywhere and snap.index.lab_ids:
             raise InputError(
                 f"Aucune unité de recherche dans le périmètre « {scope.label()} » : vérifiez "
                 "le nom ou le sigle de l'établissement, ou le nom de la région.",
@@ -234,53 +418,21 @@ class PairingService:
                 "name or acronym, or the region's name.",
                 where="scope",
             )
-        return index, ScopeUsed(scope, units)
-
-    def _projects(self) -> tuple[list[Project], list[Participation]]:
-        """Projects and participations, read once per store revision (context and records;
-        the companies are read with the index).
-
-        The caller has checked the revision (``self.index``), which drops this cache.
-        """
-        with self._lock:
-            if self._graph is None:
-                self._graph = (self.store.projects(), self.store.participations())
-            return self._graph
+        return ScopeUsed(scope, units)
 
     def graph_context(self) -> GraphContext | None:
         """The graph around needs (projects, partners, places), or None without projects."""
-        return self._graph_context(self.index)
-
-    def _graph_context(self, index: MatchIndex) -> GraphContext | None:
-        projects, participations = self._projects()
-        if not projects:
-            return None
-        lab_ids = index.lab_ids
-        with self._lock:
-            if self._context is None:
-                self._context = GraphContext(
-                    lab_ids,
-                    projects,
-                    participations,
-                    self.topics,
-                    {
-                        lab.id: region
-                        for lab in self._labs.values()
-                        if (region := region_of(lab.postcode))
-                    },
-                )
-            return self._context
+        return self.snapshot().context
 
     def _rank(
         self,
-        index: MatchIndex,
+        snap: Snapshot,
         extraction: Extraction,
         limit: int,
         company: Company | None,
         scope: Scope,
     ) -> list[RankedLab]:
-        """``index`` comes from the request's one freshness check (``_scoped``)."""
-        context = self._graph_context(index)
+        index, context = snap.index, snap.context
         signals = weights = None
         details: dict[str, str] = {}
         if context is not None:
@@ -304,10 +456,10 @@ class PairingService:
             sme=company is not None and company.is_sme,
             context=signals,
             weights=weights,
-            candidates=self._candidates(index, scope),
+            candidates=snap.candidates(scope),
             details=details,
         )
-        labs = self._labs
+        labs = snap.labs
         return [
             RankedLab(rank=n, lab=labs[p.lab_id], pairing=p)
             for n, p in enumerate(pairings, start=1)
@@ -355,16 +507,15 @@ class PairingService:
         if stored is None:
             raise _unknown_need(need_id)
         need, profile, company = stored
-        index, used = self._scoped(scope)
-        return need, self._rank(index, profile, limit, company, used.scope), used
+        snap = self.snapshot()
+        used = self._scope_used(snap, scope)
+        return need, self._rank(snap, profile, limit, company, used.scope), used
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""
         lab = self.store.lab(lab_id)
         if lab is None:
-            raise NotFoundError(
-                f"Laboratoire inconnu : {lab_id}", f"Unknown lab: {lab_id}", where="lab_id"
-            )
+            raise _unknown_lab(lab_id)
         return lab
 
     def search_labs(
@@ -382,13 +533,8 @@ class PairingService:
         return self.store.search_labs(query, limit, offset)
 
     def track_records(self) -> TrackRecords:
-        """Every lab's track record, built once per store revision."""
-        self.index  # noqa: B018 (checks the store's revision, dropping stale caches)
-        projects, participations = self._projects()
-        with self._lock:
-            if self._records is None:
-                self._records = TrackRecords(projects, participations, self._companies)
-            return self._records
+        """Every lab's track record (of the current snapshot)."""
+        return self.snapshot().records
 
     def track_record(self, lab_id: str) -> TrackRecord:
         """The lab's industry track record (companies from shared projects, by year and topic)."""
@@ -398,46 +544,52 @@ class PairingService:
     def lab_profile(self, lab_id: str) -> Extraction:
         """What the lab can do, from its description, register entry and projects."""
         self.lab(lab_id)
-        self.index  # noqa: B018 (refreshes the cached profiles when the store changed)
-        return self._profiles.get(lab_id, Extraction(language="fr"))
+        return self.snapshot().profiles.get(lab_id, Extraction(language="fr"))
+
+    def lab_view(self, lab_id: str) -> LabView:
+        """A lab, its profile, the track records and the concepts' labels, from one snapshot
+        (NotFoundError for an unknown lab)."""
+        snap = self.snapshot()
+        lab = snap.labs.get(lab_id)
+        if lab is None:
+            raise _unknown_lab(lab_id)
+        return LabView(
+            lab, snap.profiles.get(lab_id, Extraction(language="fr")), snap.records, snap.labels
+        )
 
     def lab_counts(self) -> dict[str, int]:
         """How many labs by kind: units (candidates), of which described by their
         institution, and organisations known only as project partners."""
-        self.index  # noqa: B018
-        labs = self._labs.values()
-        return {
-            "units": sum(lab.is_unit for lab in labs),
-            "described": sum(lab.is_unit and bool(lab.description_source) for lab in labs),
-            "organisations": sum(not lab.is_unit for lab in labs),
-        }
+        return dict(self.snapshot().counts)
 
     def lab_opportunities(self, lab_id: str, limit: int = 10) -> tuple[Lab, list[RankedNeed]]:
         """Stored needs that fit a lab, best first."""
         check_limit(limit)
         lab = self.lab(lab_id)
         needs = {n.id: n for n in self.store.needs()}
-        ranked = self.index.rank_needs(lab_id, self.store.need_profiles(), limit)
+        ranked = self.snapshot().index.rank_needs(lab_id, self.store.need_profiles(), limit)
         return lab, [
             RankedNeed(rank=n, need=needs[need_id], pairing=p)
             for n, (need_id, p) in enumerate(ranked, start=1)
         ]
 
-    def concepts(self) -> dict[str, Concept]:
+    def concepts(self) -> Mapping[str, Concept]:
         """The vocabulary, by id."""
-        return self.index.concepts
+        return self.snapshot().index.concepts
+
+    def concept_labels(self) -> Mapping[str, tuple[str, str]]:
+        """Each concept's French and English labels, by id."""
+        return self.snapshot().labels
 
     def search_concepts(self, query: str, limit: int = 20) -> list[Concept]:
         """Concepts whose labels contain ``query`` (accents and case ignored), best first."""
         check_limit(limit)
-        q = slugify(query).replace("-", " ")
+        q = _label_key(query)
+        keyed = self.snapshot().concept_keys()
         if not q:
-            return sorted(self.concepts().values(), key=lambda c: c.id)[:limit]
+            return [c for c, _ in keyed[:limit]]
         hits: list[tuple[int, str, Concept]] = []
-        for c in self.concepts().values():
-            labels = [
-                slugify(x).replace("-", " ") for x in (c.label_fr, c.label_en, *c.alt_fr, *c.alt_en)
-            ]
+        for c, labels in keyed:
             if any(q == lab for lab in labels):
                 hits.append((0, c.id, c))
             elif any(lab.startswith(q) for lab in labels):

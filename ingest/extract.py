@@ -12,6 +12,7 @@ the one the caller forces.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -301,15 +302,27 @@ class SpacyExtractor:
             ) from e
         self.nlp_en: Language = spacy.blank("en")
         self._verbs = _FrenchVerbs.of(self.nlp_fr)
+        self.cache_dir = cache_dir
+        self._link(concepts)
+
+    def with_concepts(self, concepts: Sequence[Concept]) -> SpacyExtractor:
+        """An extractor for another vocabulary that shares this one's spaCy pipelines (loaded
+        once: about 100 MB and two seconds each time)."""
+        other = copy.copy(self)
+        other._link(concepts)
+        return other
+
+    def _link(self, concepts: Sequence[Concept]) -> None:
+        """Take ``concepts`` as the vocabulary: its label trie is read from the cache or built."""
         self._known: frozenset[str] | None = None  # every key of the trie, when first needed
         self._analyses: dict[tuple[int, int, int, int, str, bool], _Analysis] = {}
         self.concepts = {c.id: c for c in concepts}
         # the label trie, flat: node i's children by token key, and the concepts ending there
-        # (plain lists and dicts: a vocabulary with ESCO has over a million nodes, and these
-        # are read back from the cache many times faster than as objects)
+        # (plain lists and dicts, read back from the cache many times faster than objects)
         self._children: list[dict[str, int | tuple[int, ...]]] = []
         self._ends: list[frozenset[str]] = []
         self.trie_from_cache = False
+        cache_dir = self.cache_dir
         cached = self._cache_path(concepts, cache_dir) if cache_dir else None
         if cached is not None and cached.exists():
             try:

@@ -5,9 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ServiceDep
-from api.schemas import Health
+from api.schemas import ErrorBody, Health, Readiness
+from graph.errors import StoreUnavailable
 
 router = APIRouter(tags=["health"])
+
+
+class NotReady(StoreUnavailable):
+    """The service has not built its first snapshot yet (answered 503)."""
+
+    code = "not_ready"
 
 
 @router.get("/health")
@@ -22,3 +29,20 @@ def health(service: ServiceDep) -> Health:
         needs=nodes["Need"],
         concepts=nodes["Concept"],
     )
+
+
+@router.get(
+    "/health/ready",
+    responses={503: {"model": ErrorBody, "description": "Pas encore prêt / not ready yet"}},
+)
+def ready(service: ServiceDep) -> Readiness:
+    """200 once a match can be served without building anything first (the store read into
+    the service's snapshot, the extractor loaded); 503 before, or while the store is down."""
+    if not service.ready:
+        raise NotReady(
+            "Passerelle démarre : le graphe est en cours de chargement.",
+            "Passerelle is starting: the graph is being loaded.",
+            where="service",
+        )
+    snap = service.snapshot()  # also checks that the store answers
+    return Readiness(ready=True, revision=snap.revision, units=snap.counts["units"])

@@ -40,9 +40,8 @@ def list_labs(
 @router.get("/{lab_id}")
 def get_lab(lab_id: str, service: ServiceDep) -> LabDetail:
     """One lab with its description and capabilities."""
-    lab = service.lab(lab_id)
-    profile = service.lab_profile(lab_id)
-    labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
+    view = service.lab_view(lab_id)
+    lab, profile = view.lab, view.profile
     return LabDetail(
         **lab_public(lab).model_dump(),
         description=lab.description,
@@ -51,9 +50,9 @@ def get_lab(lab_id: str, service: ServiceDep) -> LabDetail:
         domains="\n".join(t for t in (lab.domains, lab.panels) if t),
         kind=lab.kind,
         description_source=lab.description_source,
-        capabilities=concepts_public(profile, labels),
+        capabilities=concepts_public(profile, view.labels),
         keywords=list(profile.keywords),
-        industry=industry_record(service, lab_id),
+        industry=industry_record(view.records, lab_id),
     )
 
 

@@ -21,10 +21,9 @@ def match(body: MatchRequest, service: ServiceDep) -> MatchResponse:
     """Analyse a need and suggest labs of the scope (the deployment's territory unless the
     request names one; ``{}`` for all of France), each with an explanation; nothing is stored."""
     result = service.match_text(body.text, body.limit, body.scope)
-    labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
     return MatchResponse(
         language=result.extraction.language,
-        concepts=concepts_public(result.extraction, labels),
+        concepts=concepts_public(result.extraction, result.labels),
         keywords=list(result.extraction.keywords),
         pairings=pairings_public(result.ranking, body.text),
         scope=scope_public(result.scope) if result.scope else None,

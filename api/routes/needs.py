@@ -27,7 +27,7 @@ def create_need(body: NeedCreate, service: ServiceDep, response: Response) -> Ne
     )
     if not created:
         response.status_code = 200
-    labels = {c.id: (c.label_fr, c.label_en) for c in service.concepts().values()}
+    labels = service.concept_labels()
     return NeedCreated(
         id=need.id,
         created=created,

@@ -395,8 +395,9 @@ class EmbeddedGraphStore:
         returns how many needs were new."""
         latest = {need.id: (need, ex) for need, ex in needs}
         owners = list(companies)
-        # needs alone are not what matching reads: the revision moves only with companies
-        with self._write(bump=bool(owners)) as cur:
+        # the revision stays: matching reads neither needs nor the companies written with them
+        # (new ones, without projects, so that no track record or industry signal changes)
+        with self._write(bump=False) as cur:
             for company in owners:
                 self._put_company(cur, company)
             new = 0

@@ -454,7 +454,8 @@ class Neo4jGraphStore:
             return len(rows) - int(existing)
 
         # needs alone are not what matching reads: the revision moves only with companies
-        return self._write(work, bump=bool(company_rows))
+        # what matching reads does not change: see the embedded store
+        return self._write(work, bump=False)
 
     # -- reads ------------------------------------------------------------------------------
     def concepts(self) -> list[Concept]:

@@ -185,10 +185,15 @@ def test_a_running_service_sees_what_is_rewritten_in_place(
         seen = store.revision()
         rewrite()
         assert store.revision() != seen
-    # a need alone is not what matching reads: no rebuild of the index for it
+    # a need is not what matching reads, nor its new company: no new snapshot for them
     seen = store.revision()
     store.upsert_need(NEED.model_copy(update={"title": "Autre titre"}), NEED_EX)
+    newcomer = Company(id="gamma", name="Gamma (fictive)", city="Metz")
+    store.upsert_need(
+        NEED.model_copy(update={"id": "need-g", "company_id": "gamma"}), NEED_EX, newcomer
+    )
     assert store.revision() == seen
+    assert store.company("gamma") == newcomer
 
 
 def test_needs_written_in_one_batch_read_as_written_one_by_one(
