@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -76,14 +75,6 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     )
 
 
-def _warm(service: PairingService) -> None:
-    """Build the service's snapshot and extractor ahead of the first request."""
-    try:
-        service.snapshot().extractor  # noqa: B018
-    except PasserelleError:
-        pass  # the store is down: requests answer 503 and build it when it is back
-
-
 def create_app(service: PairingService | None = None) -> FastAPI:
     """The API; with no ``service`` given, the lifespan opens the store the environment names."""
 
@@ -99,7 +90,7 @@ def create_app(service: PairingService | None = None) -> FastAPI:
         app.state.service = built = build_service(store, server=True)
         # the snapshot (index, extractor...) is built beside the first requests, not by one of
         # them: /health/ready answers 200 once a match can be served
-        threading.Thread(target=_warm, args=(built,), name="warm-up", daemon=True).start()
+        built.warm_in_background()
         try:
             yield
         finally:

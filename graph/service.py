@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.context import ContextWeights, GraphContext, Topic
-from graph.errors import InputError, NotFoundError
+from graph.errors import InputError, NotFoundError, PasserelleError
 from graph.geo import region_of
 from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need
@@ -135,6 +135,8 @@ ExtractorFactory = Callable[[Sequence[Concept]], Extractor]
 such as ESCO and NAF included)."""
 
 SNAPSHOT_ATTEMPTS = 5
+WARM_UP_TEXT = "Corrosion de pièces en acier soudé : traitement de surface et contrôle."
+"""What ``warm()`` analyses and ranks once, so that no request pays for first uses."""
 """How many times a snapshot is read again when the store changed while it was being read."""
 
 
@@ -273,6 +275,9 @@ class PairingService:
         self.freeze = freeze
         self._snapshot: Snapshot | None = None
         self._building = threading.Lock()
+        self._warmed = False
+        self._warm_lock = threading.Lock()
+        self._warmer: threading.Thread | None = None
 
     # -- snapshot ---------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -301,8 +306,32 @@ class PairingService:
 
     @property
     def ready(self) -> bool:
-        """Whether a snapshot is built (a match can be served without building one)."""
-        return self._snapshot is not None
+        """Whether ``warm()`` has run: a match is served without building anything first."""
+        return self._warmed and self._snapshot is not None
+
+    def warm(self) -> None:
+        """Build what the first match would otherwise build: the snapshot, its extractor, the
+        default scope's units, and the first use of the text pipeline (one throwaway match)."""
+        snap = self.snapshot()
+        snap.candidates(self.default_scope)
+        extraction = snap.extractor.extract(WARM_UP_TEXT)
+        self._rank(snap, extraction, 1, None, self.default_scope)
+        self._warmed = True
+
+    def warm_in_background(self) -> None:
+        """``warm()`` in a thread, unless one runs already (a store that is down at start-up
+        is tried again by the next readiness check)."""
+        with self._warm_lock:
+            if self._warmer is not None and self._warmer.is_alive():
+                return
+            self._warmer = threading.Thread(target=self._warm_quietly, name="warm-up", daemon=True)
+            self._warmer.start()
+
+    def _warm_quietly(self) -> None:
+        try:
+            self.warm()
+        except PasserelleError:
+            pass  # the store is down: requests answer 503, readiness checks try again
 
     def refresh(self) -> None:
         """Forget the snapshot; the next request builds one from the store."""

@@ -39,6 +39,7 @@ def ready(service: ServiceDep) -> Readiness:
     """200 once a match can be served without building anything first (the store read into
     the service's snapshot, the extractor loaded); 503 before, or while the store is down."""
     if not service.ready:
+        service.warm_in_background()  # again, when the store was down at start-up
         raise NotReady(
             "Passerelle démarre : le graphe est en cours de chargement.",
             "Passerelle is starting: the graph is being loaded.",

@@ -209,3 +209,18 @@ def test_esco_loaded_while_the_server_runs_reaches_its_matches(
     assert len(found) == 1, found
     ready = httpx.get(f"{url}/health/ready", timeout=30).json()
     assert ready["ready"] is True and ready["units"] == 20
+
+
+def test_ready_only_once_a_match_needs_nothing_built(
+    service: PairingService, extractor: SpacyExtractor
+) -> None:
+    fresh = PairingService(
+        service.store, scope=service.default_scope, extractors=lambda _c: extractor
+    )
+    assert not fresh.ready
+    snap = fresh.snapshot()
+    assert not fresh.ready, "a snapshot without its extractor is not ready"
+    fresh.warm()
+    assert fresh.ready
+    assert fresh.snapshot() is snap and snap.has_extractor
+    assert ("scope", fresh.default_scope) in snap._memo
