@@ -68,6 +68,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/match_latency.py
 	$(BIN)/python bench/neo4j_load.py
 	$(BIN)/python bench/ingest_throughput.py
+	$(BIN)/python bench/real_scale.py
 
 ## eval: pairing quality on real ANR collaborations (train <= 2019, test 2020) against baselines
 eval: $(STAMP)
