@@ -110,6 +110,44 @@ def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(
         proc.wait(timeout=30)
 
 
+def test_a_server_started_while_neo4j_is_down_becomes_ready_when_it_is_back(
+    own_server: Neo4jServer, tmp_path: Path
+) -> None:
+    assert own_server.uri
+    env = _env(own_server.uri, tmp_path)
+    loaded = passerelle(env, "load-demo", "--store", "neo4j")
+    assert loaded.returncode == 0, loaded.stderr
+    own_server.stop()
+    port = free_port()
+    proc = subprocess.Popen(
+        [*CLI, "serve", "--store", "neo4j", "--port", str(port)],
+        cwd=REPO,
+        env={**env, "NEO4J_RETRY_SECONDS": "2"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait(url, proc)
+        down = httpx.get(url + "/health/ready", timeout=60)
+        assert down.status_code == 503, down.text
+        assert down.json()["error"] in ("not_ready", "store_unavailable")
+
+        own_server.start()
+        deadline = time.monotonic() + 120
+        ready = down
+        while time.monotonic() < deadline and ready.status_code != 200:
+            time.sleep(0.5)
+            ready = httpx.get(url + "/health/ready", timeout=60)
+        assert ready.status_code == 200, ready.text
+        assert ready.json()["units"] == 20
+        match = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
+        assert match.status_code == 200 and match.json()["pairings"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def test_a_load_killed_midway_then_rerun_ends_with_the_graph_of_an_uninterrupted_run(
     own_server: Neo4jServer, tmp_path: Path
 ) -> None:
