@@ -62,13 +62,18 @@ def extractor_factory() -> Callable[[Sequence[Concept]], SpacyExtractor]:
     """Builds the spaCy extractor over our curated vocabulary and the register extensions
     (ESCO, NAF) among the store's concepts; the spaCy pipelines are loaded once and shared by
     the extractors it builds (one per vocabulary the store has held)."""
-    from ingest.extract import SpacyExtractor
-    from ingest.vocabulary import load_vocabulary
-
-    vocabulary = load_vocabulary()
-    base = SpacyExtractor(vocabulary, cache_dir=default_home() / "cache")
+    loaded: list[tuple[list[Concept], SpacyExtractor]] = []  # built at the first call only
 
     def build(concepts: Sequence[Concept]) -> SpacyExtractor:
+        if not loaded:  # spaCy is loaded when a text is analysed, not before (labs show…)
+            from ingest.extract import SpacyExtractor
+            from ingest.vocabulary import load_vocabulary
+
+            vocabulary = load_vocabulary()
+            loaded.append(
+                (vocabulary, SpacyExtractor(vocabulary, cache_dir=default_home() / "cache"))
+            )
+        vocabulary, base = loaded[0]
         extensions = [c for c in concepts if c.source != "passerelle"]
         return base.with_concepts(vocabulary + extensions) if extensions else base
 
