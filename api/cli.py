@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -14,6 +13,7 @@ import typer
 
 from api.schemas import ExplanationPublic
 from graph.errors import InputError, PasserelleError
+from graph.settings import Settings, load_settings
 
 app = typer.Typer(
     help="Passerelle : rapprocher laboratoires et PME / pair labs and SMEs.",
@@ -29,6 +29,14 @@ StoreOpt = Annotated[
     ),
 ]
 F = TypeVar("F", bound=Callable[..., Any])
+_settings: list[Settings] = []
+
+
+def settings(store: str | None = None) -> Settings:
+    """The settings read at the entry (``--env-file``), with the ``--store`` given, if any."""
+    if not _settings:
+        _settings.append(load_settings())
+    return _settings[0].with_store(store)
 
 
 def _friendly(fn: F) -> F:
@@ -55,14 +63,46 @@ def _progress(what: str, done: int, total: int) -> None:
     sys.stderr.flush()
 
 
+@app.callback()
+def main(
+    env_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--env-file",
+            help="Fichier de réglages / settings file (défaut / default .env)",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Passerelle : rapprocher laboratoires et PME / pair labs and SMEs."""
+    try:
+        _settings[:] = [load_settings(env_file)]
+    except PasserelleError as e:
+        where = f" [{e.where}]" if e.where else ""
+        typer.echo(f"Erreur{where} : {e.message_fr}\nError{where}: {e.message_en}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command("settings")
+@_friendly
+def settings_cmd(as_json: Annotated[bool, typer.Option("--json", help="JSON")] = False) -> None:
+    """Les réglages lus (secrets masqués) / the settings read (secrets masked)."""
+    shown = settings().public()
+    if as_json:
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+        return
+    for name, value in shown.items():
+        typer.echo(f"{name:<24} {value}")
+
+
 @app.command("load-demo")
 @_friendly
 def load_demo_cmd(store: StoreOpt = None) -> None:
     """Charge le vocabulaire et le corpus de démonstration / load the demo corpus."""
-    from api.factory import build_service, open_store
+    from api.factory import build_service, new_store
     from ingest.demo import load_demo
 
-    s = open_store(store)
+    s = new_store(settings(store))
     try:
         service = build_service(s)
         counts = load_demo(s, service.extractor, progress=_progress)
@@ -77,10 +117,7 @@ def load_demo_cmd(store: StoreOpt = None) -> None:
 def registers_dir() -> Path:
     """Where registers are read: ``$PASSERELLE_REGISTERS``, else where ``passerelle fetch``
     writes them (``$PASSERELLE_HOME/registers``)."""
-    from graph.store.embedded import default_home
-
-    env = os.environ.get("PASSERELLE_REGISTERS", "").strip()
-    return Path(env).expanduser() if env else default_home() / "registers"
+    return settings().registers_dir
 
 
 @app.command("load")
@@ -98,11 +135,11 @@ def load_cmd(
 ) -> None:
     """Charge le graphe du territoire : vocabulaire, démo, RNSR, ANR et nos descriptions des
     unités / load the territory's graph (the registers when found)."""
-    from api.factory import build_extractor, open_store
+    from api.factory import build_extractor, new_store
     from ingest.territory import load_territory
 
     folder = registers or registers_dir()
-    s = open_store(store)
+    s = new_store(settings(store))
     try:
         loaded = load_territory(s, build_extractor(s), folder, _progress)
         for report in loaded.reports:
@@ -157,7 +194,7 @@ def fetch_cmd(
         )
     folder = (dest or registers_dir()) / name
     for source in OFFICIAL[name]:
-        chosen = url or os.environ.get(f"PASSERELLE_{name.upper()}_URL", "").strip()
+        chosen = url or settings().register_url(name)
         if chosen:
             source = dataclasses.replace(source, url=chosen)
         result = fetch(source, folder, progress=_progress)
@@ -177,9 +214,8 @@ def serve(
 
     from api.main import create_app
 
-    if store:
-        os.environ["PASSERELLE_STORE"] = store
-    uvicorn.run(create_app(), host=host, port=port or int(os.environ.get("PORT", "8000")))
+    config = settings(store)
+    uvicorn.run(create_app(settings=config), host=host, port=port or config.port)
 
 
 def _breakdown(e: ExplanationPublic, width: int = 30, rows: int = 5) -> list[str]:
@@ -219,7 +255,7 @@ def match(
 ) -> None:
     """Propose des laboratoires pour un besoin / suggest labs for a need (by default in the
     deployment's territory: $PASSERELLE_INSTITUTION, « Université de Lorraine »)."""
-    from api.factory import build_service, open_store
+    from api.factory import build_service, new_store
     from api.schemas import MatchResponse, concepts_public, pairings_public, scope_public
     from graph.scope import Scope
 
@@ -228,7 +264,7 @@ def match(
         scope = Scope()
     elif institution or region:
         scope = Scope(institution=institution, region=region)
-    s = open_store(store)
+    s = new_store(settings(store))
     try:
         service = build_service(s)
         result = service.match_text(text, limit, scope)
@@ -288,9 +324,9 @@ def labs(
     """Liste ou cherche les laboratoires / list or search the labs (``labs show ID`` for one)."""
     if ctx.invoked_subcommand is not None:
         return
-    from api.factory import open_store
+    from api.factory import new_store
 
-    s = open_store(store)
+    s = new_store(settings(store))
     try:
         total, items = s.search_labs(search, limit or sys.maxsize)
     finally:
@@ -314,10 +350,10 @@ def labs(
 @_friendly
 def labs_show(lab_id: str, as_json: JsonOpt = False, store: StoreOpt = None) -> None:
     """Un laboratoire, ses compétences et ses entreprises partenaires / one lab in detail."""
-    from api.factory import build_service, open_store
+    from api.factory import build_service, new_store
     from api.schemas import industry_record
 
-    s = open_store(store)
+    s = new_store(settings(store))
     try:
         service = build_service(s)
         view = service.lab_view(lab_id)
@@ -385,10 +421,10 @@ def _load(
     linked again with an extractor that knows the new concepts, so that the order in which
     registers are loaded does not change the graph.
     """
-    from api.factory import build_extractor, open_store
+    from api.factory import build_extractor, new_store
     from ingest.profiles import ProfileBuilder
 
-    s = open_store(store)
+    s = new_store(settings(store))
     progress = None if as_json else _progress
     try:
         ex = build_extractor(s) if extractor else None
@@ -562,9 +598,9 @@ def eval_anr_cmd(
 @_friendly
 def stats(as_json: JsonOpt = False, store: StoreOpt = None) -> None:
     """Nombre de nœuds et de relations / node and relationship counts."""
-    from api.factory import open_store
+    from api.factory import new_store
 
-    s = open_store(store)
+    s = new_store(settings(store))
     try:
         counts = s.counts()
     finally:
