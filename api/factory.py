@@ -1,9 +1,9 @@
-"""Build the application's parts from the environment: store, extractor, service."""
+"""Build the application's parts from the settings: store, extractor, service."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,34 +11,26 @@ from graph.errors import InputError, StoreUnavailable
 from graph.model import Concept
 from graph.ports import GraphStore
 from graph.scope import Scope
-from graph.service import PairingService
-from graph.store.embedded import EmbeddedGraphStore, default_home
+from graph.settings import STORES, Settings
+from graph.store.embedded import EmbeddedGraphStore
 
 if TYPE_CHECKING:
+    # imported when used: a command that only opens the store (stats, labs) needs neither
+    from graph.service import PairingService
     from ingest.extract import SpacyExtractor
 
-STORES = ("embedded", "neo4j")
 
-
-def store_kind(kind: str | None = None) -> str:
-    """``kind`` if given, else ``$PASSERELLE_STORE``, else neo4j when ``NEO4J_URI`` is set."""
-    return (
-        kind
-        or os.environ.get("PASSERELLE_STORE")
-        or ("neo4j" if os.environ.get("NEO4J_URI") else "embedded")
-    )
-
-
-def open_store(kind: str | None = None, home: Path | None = None) -> GraphStore:
-    """The store named ``kind``: ``embedded`` (default) or ``neo4j`` (see ``store_kind``)."""
-    kind = store_kind(kind)
+def new_store(settings: Settings, home: Path | None = None) -> GraphStore:
+    """The store ``settings`` name (``Settings.store_kind``): ``embedded`` in ``home`` (default
+    ``settings.home``) or ``neo4j``; the caller closes it (``open_store`` does)."""
+    kind = settings.store_kind
     if kind == "embedded":
-        return EmbeddedGraphStore(home)
+        return EmbeddedGraphStore(home or settings.home)
     if kind == "neo4j":
         from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
 
-        settings = Neo4jSettings.from_env()
-        return Neo4jGraphStore(open_driver(settings), settings.database)
+        neo4j = Neo4jSettings.from_settings(settings)
+        return Neo4jGraphStore(open_driver(neo4j), neo4j.database)
     raise InputError(
         f"Stockage inconnu : {kind} (choix : {', '.join(STORES)})",
         f"Unknown store: {kind} (choices: {', '.join(STORES)})",
@@ -46,23 +38,32 @@ def open_store(kind: str | None = None, home: Path | None = None) -> GraphStore:
     )
 
 
-DEFAULT_INSTITUTION = "Université de Lorraine"
+@contextmanager
+def open_store(settings: Settings) -> Iterator[GraphStore]:
+    """``with open_store(settings) as store:`` the store ``settings`` name (see ``new_store``),
+    closed on the way out."""
+    opened = new_store(settings)
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
-def default_scope() -> Scope:
-    """The territory the deployment serves: ``$PASSERELLE_INSTITUTION`` (default « Université
-    de Lorraine »; empty for no restriction) and ``$PASSERELLE_REGION``."""
-    return Scope(
-        institution=os.environ.get("PASSERELLE_INSTITUTION", DEFAULT_INSTITUTION).strip() or None,
-        region=os.environ.get("PASSERELLE_REGION", "").strip() or None,
-    )
+def default_scope(settings: Settings) -> Scope:
+    """The territory the deployment serves: ``PASSERELLE_INSTITUTION`` (default « Université
+    de Lorraine »; empty for no restriction) and ``PASSERELLE_REGION``."""
+    return Scope(institution=settings.institution, region=settings.region)
 
 
-def extractor_factory() -> Callable[[Sequence[Concept]], SpacyExtractor]:
+def extractor_factory(
+    settings: Settings | None = None,
+) -> Callable[[Sequence[Concept]], SpacyExtractor]:
     """Builds the spaCy extractor over our curated vocabulary and the register extensions
     (ESCO, NAF) among the store's concepts; the spaCy pipelines are loaded once and shared by
-    the extractors it builds (one per vocabulary the store has held)."""
+    the extractors it builds (one per vocabulary the store has held); its cache is under
+    ``settings.home``."""
     loaded: list[tuple[list[Concept], SpacyExtractor]] = []  # built at the first call only
+    cache_dir = (settings or Settings()).home / "cache"
 
     def build(concepts: Sequence[Concept]) -> SpacyExtractor:
         if not loaded:  # spaCy is loaded when a text is analysed, not before (labs show…)
@@ -70,9 +71,7 @@ def extractor_factory() -> Callable[[Sequence[Concept]], SpacyExtractor]:
             from ingest.vocabulary import load_vocabulary
 
             vocabulary = load_vocabulary()
-            loaded.append(
-                (vocabulary, SpacyExtractor(vocabulary, cache_dir=default_home() / "cache"))
-            )
+            loaded.append((vocabulary, SpacyExtractor(vocabulary, cache_dir=cache_dir)))
         vocabulary, base = loaded[0]
         extensions = [c for c in concepts if c.source != "passerelle"]
         return base.with_concepts(vocabulary + extensions) if extensions else base
@@ -80,34 +79,40 @@ def extractor_factory() -> Callable[[Sequence[Concept]], SpacyExtractor]:
     return build
 
 
-def build_extractor(store: GraphStore) -> SpacyExtractor:
+def build_extractor(store: GraphStore, settings: Settings | None = None) -> SpacyExtractor:
     """The spaCy extractor over our curated vocabulary and the register extensions (ESCO,
     NAF) loaded into the store (the curated vocabulary only while the store cannot be read)."""
     try:
         concepts = store.concepts()
     except StoreUnavailable:
         concepts = []
-    return extractor_factory()(concepts)
+    return extractor_factory(settings)(concepts)
 
 
 def build_service(
-    store: GraphStore, scope: Scope | None = None, *, server: bool = False
+    store: GraphStore,
+    scope: Scope | None = None,
+    *,
+    server: bool = False,
+    settings: Settings | None = None,
 ) -> PairingService:
     """A PairingService over ``store``, whose extractor follows the store's vocabulary (see
     ``extractor_factory``), with the themes of ANR programmes and the deployment's scope
-    (``default_scope`` unless given); ``server`` for a long-running process (see
-    ``PairingService.freeze``).
+    (``default_scope(settings)`` unless given); ``server`` for a long-running process (see
+    ``PairingService.freeze``). Without ``settings`` (library use, tests), they are read here.
 
     Nothing is read from the store here: the first request (or the server's start-up) builds
     the service's snapshot, and while the store cannot be read (Neo4j down) requests answer
     503 until it is back.
     """
+    from graph.service import PairingService
     from ingest.profiles import topics
 
+    settings = settings or Settings()
     return PairingService(
         store,
-        extractors=extractor_factory(),
+        extractors=extractor_factory(settings),
         topics=topics(),
-        scope=default_scope() if scope is None else scope,
+        scope=default_scope(settings) if scope is None else scope,
         freeze=server,
     )

@@ -18,6 +18,7 @@ from graph.errors import (
     StoreUnavailable,
 )
 from graph.service import PairingService
+from graph.settings import Settings, load_settings
 
 _STATUS: list[tuple[type[PasserelleError], int]] = [
     (InputError, 422),
@@ -75,8 +76,11 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     )
 
 
-def create_app(service: PairingService | None = None) -> FastAPI:
-    """The API; with no ``service`` given, the lifespan opens the store the environment names."""
+def create_app(
+    service: PairingService | None = None, *, settings: Settings | None = None
+) -> FastAPI:
+    """The API; with no ``service`` given, the lifespan opens the store ``settings`` name (read
+    from the environment and ``.env`` when not given)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -86,15 +90,13 @@ def create_app(service: PairingService | None = None) -> FastAPI:
             return
         from api.factory import build_service, open_store
 
-        store = open_store()
-        app.state.service = built = build_service(store, server=True)
-        # the snapshot (index, extractor...) is built beside the first requests, not by one of
-        # them: /health/ready answers 200 once a match can be served
-        built.warm_in_background()
-        try:
+        config = settings or load_settings()
+        with open_store(config) as store:
+            app.state.service = built = build_service(store, server=True, settings=config)
+            # the snapshot (index, extractor...) is built beside the first requests, not by one
+            # of them: /health/ready answers 200 once a match can be served
+            built.warm_in_background()
             yield
-        finally:
-            store.close()
 
     app = FastAPI(
         title="Passerelle",

@@ -15,17 +15,26 @@ the units' profiles take in the themes of their projects (``ingest.profiles``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InputError
-from graph.model import Company, Extraction, Lab, Participation, Project
+from graph.model import Company, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
-from graph.track_record import derive_collaborations
+from ingest.loaders import (
+    RNSR_ID,
+    SIREN,
+    Loader,
+    Param,
+    PartnerBatch,
+    Partners,
+    Progress,
+    batched,
+)
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows
-from ingest.resolve import LabNames, Merges, city_name, company_id
+from ingest.resolve import city_name, company_id
 
 COL_PROJECT = "id"
 COL_PROJECT_PORTAL = "Projet.Code_Decision_ANR"
@@ -44,11 +53,8 @@ COMMITTEE_COLUMNS = ("code", "libelle")
 COMPANY_CATEGORIES = frozenset({"PME", "TPE", "Entreprise autre que TPE ou PME"})
 PUBLIC_LAB = "Laboratoire public"
 BATCH = 2000
-_PROJECT_ID = re.compile(r"^ANR-(\d{2})-([A-Z0-9]+)-\d{4}$")
-_RNSR_ID = re.compile(r"^\d{9}[A-Z]$")
-_SIREN = re.compile(r"^\d{9}$")
-
-Progress = Callable[[str, int, int], None]
+PROJECT_ID = re.compile(r"^ANR-(\d{2})-([A-Z0-9]+)-\d{4}$")
+"""An ANR project code: ``ANR-<year>-<committee or programme>-<number>``."""
 
 
 def read_committees(path: Path) -> dict[str, str]:
@@ -61,17 +67,14 @@ def read_committees(path: Path) -> dict[str, str]:
 
 
 @dataclass
-class _Batch:
+class _Batch(PartnerBatch):
     projects: dict[str, Project] = field(default_factory=dict)
-    labs: dict[str, Lab] = field(default_factory=dict)
-    companies: dict[str, Company] = field(default_factory=dict)
-    participations: dict[tuple[str, str, str], Participation] = field(default_factory=dict)
 
 
 def codes(row: dict[str, str]) -> tuple[str, str | None]:
     """The row's RNSR code and SIREN: some rows carry a company's SIREN in the RNSR column."""
     rnsr = row[COL_RNSR].strip().upper()
-    return ("", rnsr) if _SIREN.match(rnsr) else (rnsr, None)
+    return ("", rnsr) if SIREN.match(rnsr) else (rnsr, None)
 
 
 def coded_labs(records: Iterable[tuple[int, dict[str, str] | RowError]]) -> set[tuple[str, str]]:
@@ -82,12 +85,12 @@ def coded_labs(records: Iterable[tuple[int, dict[str, str] | RowError]]) -> set[
             continue
         rnsr, _ = codes(row)
         name = " ".join(row[COL_NAME].split())
-        if name and _RNSR_ID.match(rnsr):
+        if name and RNSR_ID.match(rnsr):
             out.add((name, rnsr))
     return out
 
 
-class _AnrLoad:
+class _AnrLoad(Partners):
     def __init__(
         self,
         store: GraphStore,
@@ -95,21 +98,14 @@ class _AnrLoad:
         report: Report,
         coded: Iterable[tuple[str, str]] = (),
     ) -> None:
-        self.store, self.committees, self.report = store, committees, report
-        known = store.labs()
-        self.labs = {lab.id for lab in known}
-        self.lab_names = LabNames(known, coded)
-        self.companies = {c.id: c for c in store.companies()}
+        super().__init__(store, report, coded)
+        self.committees = committees
         self.projects = {p.id: p for p in store.projects()}
-        self.participations: dict[tuple[str, str, str], Participation] = {
-            (p.project_id, p.partner_kind, p.partner_id): p for p in store.participations()
-        }
         self.seen_companies: dict[str, Company] = {}
-        self.merges = Merges()
 
     def project(self, row: dict[str, str], file: str, line: int) -> Project | RowError:
         pid = row[COL_PROJECT].strip().upper()
-        m = _PROJECT_ID.match(pid)
+        m = PROJECT_ID.match(pid)
         if m is None:
             return RowError(file, line, f"code projet invalide / invalid project id: {pid!r}")
         code = m.group(2)
@@ -134,7 +130,7 @@ class _AnrLoad:
             self.report.reject(RowError(file, line, "nom du partenaire vide / empty partner name"))
             return
         rnsr, siren = codes(row)
-        if rnsr and not _RNSR_ID.match(rnsr):
+        if rnsr and not RNSR_ID.match(rnsr):
             self.report.reject(
                 RowError(file, line, f"code RNSR invalide / invalid RNSR code {rnsr!r}")
             )
@@ -177,9 +173,9 @@ class _AnrLoad:
 
     def flush(self, batch: _Batch) -> None:
         r = self.report
-        write_partners(self.store, r, batch.labs, batch.companies, self.labs, self.companies)
+        self.write(batch)
         projects = [p for p in batch.projects.values() if self.projects.get(p.id) != p]
-        parts = [p for k, p in batch.participations.items() if self.participations.get(k) != p]
+        parts = self.changed_links(batch)
         for p in projects:
             if p.id in self.projects:
                 r.updated += 1
@@ -194,58 +190,7 @@ class _AnrLoad:
             }
             self.store.upsert_projects(write.values(), parts)
             self.projects.update(write)
-            self.participations.update(
-                {(p.project_id, p.partner_kind, p.partner_id): p for p in parts}
-            )
-
-
-def write_partners(
-    store: GraphStore,
-    report: Report,
-    labs: dict[str, Lab],
-    companies: dict[str, Company],
-    known_labs: set[str],
-    known_companies: dict[str, Company],
-) -> None:
-    """Write a batch's new labs (with no profile yet: a name is no evidence of capability) and
-    new or changed companies, counting them in ``report`` and remembering them in
-    ``known_labs`` / ``known_companies``.
-    """
-    new_labs = list(labs.values())
-    if new_labs:
-        store.upsert_labs((lab, Extraction(language="fr")) for lab in new_labs)
-        known_labs.update(labs)
-        report.created += len(new_labs)
-    if companies:
-        for c in companies.values():
-            if c.id in known_companies:
-                report.updated += 1
-            else:
-                report.created += 1
-        store.upsert_companies(companies.values())
-        known_companies.update(companies)
-
-
-def finish_partners(
-    store: GraphStore,
-    report: Report,
-    merges: Merges,
-    progress: Progress | None = None,
-    profiles: ProfileBuilder | None = None,
-) -> None:
-    """After a load of projects and partners: PART_OF links (units a register lacked may be
-    parents of units it has), lab–company collaborations derived again over every source in the
-    store, the units' profiles with their projects' themes, and the report's merges.
-    """
-    store.link_lab_parents()
-    if progress:
-        progress("collab.", 0, 1)
-    store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))
-    if progress:
-        progress("collab.", 1, 1)
-    if profiles is not None:
-        profiles.refresh(progress=progress)
-    report.merges = merges.merged()
+            self.remember(parts)
 
 
 @dataclass(frozen=True)
@@ -299,16 +244,37 @@ def ingest_anr(
     total = max(lines - 1, 1)
     # first pass: the labs the file names with their RNSR code (one for those it names without)
     load = _AnrLoad(store, committees, report, sorted(coded_labs(records)))
-    batch = _Batch()
-    rows = 0
-    for line, row in report.readable(records):
-        load.add(batch, row, path.name, line)
-        rows += 1
-        if rows % BATCH == 0:
-            load.flush(batch)
-            batch = _Batch()
-            if progress:
-                progress("anr", min(report.read, total - 1), total)
-    load.flush(batch)
-    finish_partners(store, report, load.merges, progress, profiles)
+    for rows in batched(report.readable(records), BATCH):
+        batch = _Batch()
+        for line, row in rows:
+            load.add(batch, row, path.name, line)
+        load.flush(batch)
+        if progress and len(rows) == BATCH:
+            progress("anr", min(report.read, total - 1), total)
+    load.finish(progress, profiles)
     return report
+
+
+class AnrLoader:
+    """``passerelle ingest anr FILE [--committees CSV]``."""
+
+    name = "anr"
+    help = "Projets ANR, partenaires, collaborations labo–entreprise / ANR projects and partners."
+    source_help = "Fichier / file"
+    params = (Param("committees", "anr_committees_ces.csv (défaut : à côté / beside)"),)
+    extends = False
+
+    def load(
+        self,
+        source: Path,
+        store: GraphStore,
+        progress: Progress | None,
+        *,
+        extractor: Extractor | None,
+        files: Mapping[str, Path | None],
+    ) -> Report:
+        assert extractor is not None
+        return ingest_anr(source, store, extractor, files.get("committees"), progress)
+
+
+LOADER: Loader = AnrLoader()

@@ -25,16 +25,15 @@ projects (``graph.track_record``), over every source in the store.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.ports import Extractor, GraphStore
-from ingest.anr import finish_partners, write_partners
+from ingest.loaders import Loader, Param, PartnerBatch, Partners, Progress, batched
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows
-from ingest.resolve import LabNames, Merges, city_name, company_id
+from ingest.resolve import city_name, company_id
 
 SOURCE = "cordis"
 ID_PREFIX = "cordis:"
@@ -72,8 +71,6 @@ TEXT_BATCH = 200
 _PROJECT_ID = re.compile(r"^\d+$")
 _DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
 _FRENCH_VAT = re.compile(r"^FR[0-9A-Z]{2}(\d{9})$")
-
-Progress = Callable[[str, int, int], None]
 
 
 def french_siren(vat: str) -> str | None:
@@ -146,28 +143,14 @@ def read_projects(path: Path, report: Report) -> dict[str, Project]:
     return projects
 
 
-@dataclass
-class _Batch:
-    labs: dict[str, Lab] = field(default_factory=dict)
-    companies: dict[str, Company] = field(default_factory=dict)
-    participations: dict[tuple[str, str, str], Participation] = field(default_factory=dict)
-
-
-class _CordisLoad:
+class _CordisLoad(Partners):
     def __init__(self, store: GraphStore, extractor: Extractor, report: Report) -> None:
-        self.store, self.extractor, self.report = store, extractor, report
-        known = store.labs()
-        self.labs = {lab.id for lab in known}
-        self.lab_names = LabNames(known)
-        self.companies = {c.id: c for c in store.companies()}
-        self.participations: dict[tuple[str, str, str], Participation] = {
-            (p.project_id, p.partner_kind, p.partner_id): p for p in store.participations()
-        }
+        super().__init__(store, report)
+        self.extractor = extractor
         self.project_ids: set[str] = set()
         self.seen_labs: set[str] = set()
         self.seen_companies: set[str] = set()
         self.coordinators: set[tuple[str, str, str]] = set()
-        self.merges = Merges()
 
     def write_projects(self, projects: Iterable[Project], progress: Callable[[int], None]) -> None:
         """Write the projects that differ from the store's, with their concepts (ABOUT)."""
@@ -191,7 +174,7 @@ class _CordisLoad:
                         r.created += 1
             progress(start + len(chunk))
 
-    def add(self, batch: _Batch, row: dict[str, str], file: str, line: int) -> None:
+    def add(self, batch: PartnerBatch, row: dict[str, str], file: str, line: int) -> None:
         raw = row[COL_PROJECT].strip()
         project_id = ID_PREFIX + raw
         if project_id not in self.project_ids:
@@ -235,7 +218,7 @@ class _CordisLoad:
             coordinator=key in self.coordinators,
         )
 
-    def company(self, batch: _Batch, row: dict[str, str], name: str, sme: bool) -> str:
+    def company(self, batch: PartnerBatch, row: dict[str, str], name: str, sme: bool) -> str:
         siren = french_siren(row.get(COL_VAT, ""))
         cid = company_id(name, siren)
         self.merges.add(cid, name)
@@ -261,7 +244,7 @@ class _CordisLoad:
             batch.companies[cid] = company
         return cid
 
-    def lab(self, batch: _Batch, row: dict[str, str], name: str) -> str:
+    def lab(self, batch: PartnerBatch, row: dict[str, str], name: str) -> str:
         lid = self.lab_names.resolve(name, None, self.merges)
         if lid in self.seen_labs:
             return lid
@@ -278,16 +261,13 @@ class _CordisLoad:
             )
         return lid
 
-    def flush(self, batch: _Batch) -> None:
-        r = self.report
-        write_partners(self.store, r, batch.labs, batch.companies, self.labs, self.companies)
-        parts = [p for k, p in batch.participations.items() if self.participations.get(k) != p]
+    def flush(self, batch: PartnerBatch) -> None:
+        self.write(batch)
+        parts = self.changed_links(batch)
         if parts:
             # the projects were written first: only the links are written here
             self.store.upsert_projects((), parts)
-            self.participations.update(
-                {(p.project_id, p.partner_kind, p.partner_id): p for p in parts}
-            )
+            self.remember(parts)
 
 
 def ingest_cordis(
@@ -314,15 +294,38 @@ def ingest_cordis(
 
     load = _CordisLoad(store, extractor, report)
     load.write_projects(projects.values(), advance)
-    batch = _Batch()
-    rows = 0
-    for line, row in report.readable(org_rows):
-        load.add(batch, row, organizations_path.name, line)
-        rows += 1
-        if rows % BATCH == 0:
-            load.flush(batch)
-            batch = _Batch()
+    for rows in batched(report.readable(org_rows), BATCH):
+        batch = PartnerBatch()
+        for line, row in rows:
+            load.add(batch, row, organizations_path.name, line)
+        load.flush(batch)
+        if len(rows) == BATCH:
             advance(report.read)
-    load.flush(batch)
-    finish_partners(store, report, load.merges, progress, ProfileBuilder(store, extractor))
+    load.finish(progress, ProfileBuilder(store, extractor))
     return report
+
+
+class CordisLoader:
+    """``passerelle ingest cordis PROJECTS ORGANIZATIONS``."""
+
+    name = SOURCE
+    help = "Projets CORDIS (UE) et participants / CORDIS projects and participants."
+    source_help = "Table des projets / project table"
+    params = (Param("organizations", "Table des organisations", argument=True),)
+    extends = False
+
+    def load(
+        self,
+        source: Path,
+        store: GraphStore,
+        progress: Progress | None,
+        *,
+        extractor: Extractor | None,
+        files: Mapping[str, Path | None],
+    ) -> Report:
+        organizations = files["organizations"]
+        assert extractor is not None and organizations is not None
+        return ingest_cordis(source, organizations, store, extractor, progress)
+
+
+LOADER: Loader = CordisLoader()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -15,13 +14,13 @@ from graph.errors import InputError
 from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
 from graph.ports import Extractor, GraphStore
 from ingest.descriptions import read_descriptions
+from ingest.loaders import Progress
 from ingest.profiles import ProfileBuilder
 from ingest.resources import DEMO, UL_DESCRIPTIONS, Traversable, as_file, read_yaml
 from ingest.vocabulary import load_vocabulary
 
 DEMO_DIR = DEMO
 DESCRIPTIONS_FILE = UL_DESCRIPTIONS
-Progress = Callable[[str, int, int], None]
 
 
 def _read(path: Traversable) -> dict[str, Any]:

@@ -24,8 +24,7 @@ the field, and skipped; nothing else is changed. Loading the same file twice cha
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -35,13 +34,12 @@ from graph.errors import InputError
 from graph.model import Lab
 from graph.ports import Extractor, GraphStore
 from graph.service import MAX_TEXT_CHARS
+from ingest.loaders import RNSR_ID, Loader, Progress
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, read_rows
 from ingest.resources import read_yaml
 
-Progress = Callable[[str, int, int], None]
 FIELDS = ("rnsr", "text_fr", "text_en", "source", "date", "name", "acronym", "city", "postcode")
-_RNSR_ID = re.compile(r"^\d{9}[A-Z]$")
 _PASSERELLE = "passerelle"
 
 
@@ -121,7 +119,7 @@ def read_descriptions(path: Path) -> dict[str, Lab]:
 
 def _parse(entry: dict[str, str], known: dict[str, Lab], file: str, n: int) -> Lab | RowError:
     rnsr = entry["rnsr"].upper()
-    if not _RNSR_ID.match(rnsr):
+    if not RNSR_ID.match(rnsr):
         return RowError(file, n, f"rnsr : identifiant RNSR invalide / invalid RNSR id {rnsr!r}")
     if not entry["text_fr"] and not entry["text_en"]:
         return RowError(file, n, "text_fr / text_en : aucun texte / no text")
@@ -195,3 +193,31 @@ def ingest_descriptions(
     if progress:
         progress("descriptions", 1, 1)
     return report
+
+
+class DescriptionsLoader:
+    """``passerelle ingest descriptions FILE``."""
+
+    name = "descriptions"
+    help = (
+        "Descriptions d'unités fournies par les établissements / unit descriptions (see "
+        "ingest/descriptions.py for the format)."
+    )
+    source_help = "Fichier YAML ou CSV / YAML or CSV file"
+    params = ()
+    extends = False
+
+    def load(
+        self,
+        source: Path,
+        store: GraphStore,
+        progress: Progress | None,
+        *,
+        extractor: Extractor | None,
+        files: Mapping[str, Path | None],
+    ) -> Report:
+        assert extractor is not None
+        return ingest_descriptions(source, store, extractor, progress)
+
+
+LOADER: Loader = DescriptionsLoader()

@@ -31,6 +31,7 @@ from graph.model import Concept, Extraction, Participation, Project
 from graph.ports import Extractor
 from graph.track_record import log_scaled
 from ingest import anr
+from ingest.loaders import RNSR_ID, SIREN
 from ingest.profiles import topics
 from ingest.readers import RowError, read_rows
 from ingest.resolve import company_id
@@ -86,16 +87,16 @@ def read_partners(path: Path) -> list[PartnerRow]:
     for _line, row in read_rows(path, delimiter=",", required=anr.REQUIRED):
         if isinstance(row, RowError):
             continue
-        m = anr._PROJECT_ID.match(row[anr.COL_PROJECT].strip().upper())
+        m = anr.PROJECT_ID.match(row[anr.COL_PROJECT].strip().upper())
         name = " ".join(row[anr.COL_NAME].split())
         if m is None or not name:
             continue
         rnsr = row[anr.COL_RNSR].strip().upper()
         category = " ".join(row[anr.COL_CATEGORY].split())
-        if anr._RNSR_ID.match(rnsr):
+        if RNSR_ID.match(rnsr):
             kind, pid = "lab", rnsr
         elif category in anr.COMPANY_CATEGORIES:
-            siren = rnsr if anr._SIREN.match(rnsr) else None
+            siren = rnsr if SIREN.match(rnsr) else None
             kind, pid = "company", company_id(name, siren)
         else:
             kind, pid = "other", name

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from graph.model import Concept
-from graph.ports import GraphStore
+from graph.ports import Extractor, GraphStore
+from ingest.loaders import Loader, Progress, batched
 from ingest.readers import Report, RowError, read_rows
 
-Progress = Callable[[str, int, int], None]
 ESCO_SKILLS = "skills_fr.csv"
 ESCO_GROUPS = "skillGroups_fr.csv"
 ESCO_BROADER = "broaderRelationsSkillPillar.csv"
@@ -49,10 +49,12 @@ def _write(
             report.updated += 1
         else:
             report.created += 1
-    for start in range(0, len(changed), BATCH):
-        store.upsert_concepts(changed[start : start + BATCH])
+    done = 0
+    for batch in batched(changed, BATCH):
+        store.upsert_concepts(batch)
+        done += len(batch)
         if progress:
-            progress(report.source, min(start + BATCH, len(changed)), max(len(changed), 1))
+            progress(report.source, done, max(len(changed), 1))
     if progress and not changed:
         progress(report.source, 1, 1)
 
@@ -161,3 +163,49 @@ def ingest_esco(folder: Path, store: GraphStore, progress: Progress | None = Non
         )
     _write(store, concepts, report, progress)
     return report
+
+
+class EscoLoader:
+    """``passerelle ingest esco FOLDER``."""
+
+    name = "esco"
+    help = "Compétences ESCO (français) et leur hiérarchie / ESCO skills in French."
+    source_help = "Dossier ESCO (skills_fr.csv…) / ESCO folder"
+    params = ()
+    extends = True
+
+    def load(
+        self,
+        source: Path,
+        store: GraphStore,
+        progress: Progress | None,
+        *,
+        extractor: Extractor | None,
+        files: Mapping[str, Path | None],
+    ) -> Report:
+        return ingest_esco(source, store, progress)
+
+
+class NafLoader:
+    """``passerelle ingest naf FILE``."""
+
+    name = "naf"
+    help = "Codes NAF rév. 2 et leurs libellés / NAF codes with French labels."
+    source_help = "Fichier / file"
+    params = ()
+    extends = True
+
+    def load(
+        self,
+        source: Path,
+        store: GraphStore,
+        progress: Progress | None,
+        *,
+        extractor: Extractor | None,
+        files: Mapping[str, Path | None],
+    ) -> Report:
+        return ingest_naf(source, store, progress)
+
+
+ESCO: Loader = EscoLoader()
+NAF: Loader = NafLoader()

@@ -20,7 +20,7 @@ import json
 import math
 import weakref
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,7 @@ from graph.model import (
     Project,
 )
 from graph.ports import Extractor, GraphStore
+from ingest.loaders import Progress
 from ingest.resources import ANR_PROGRAMMES, Traversable, read_yaml
 
 PROGRAMMES_FILE = ANR_PROGRAMMES
@@ -48,7 +49,6 @@ BATCH = 500
 MAX_EVIDENCE = 4
 MAX_CORDIS = 5
 """The CORDIS projects of a unit whose objectives join its profile (a bound on the cost)."""
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

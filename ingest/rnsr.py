@@ -10,21 +10,18 @@ from both.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from graph.model import SUPPLIED_LAB_FIELDS, Lab
 from graph.ports import Extractor, GraphStore
+from ingest.loaders import RNSR_ID, Loader, Progress
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows
 from ingest.resolve import city_name
 
 REQUIRED = ("numero_national_de_structure", "libelle", "commune")
 BATCH = 500
-_RNSR_ID = re.compile(r"^\d{9}[A-Z]$")
-
-Progress = Callable[[str, int, int], None]
 
 
 def _split(value: str) -> list[str]:
@@ -39,7 +36,7 @@ def _split(value: str) -> list[str]:
 def parse_row(row: dict[str, str], file: str, line: int) -> Lab | RowError:
     """One register row as a Lab, or the reason it is rejected."""
     rnsr = row["numero_national_de_structure"].strip().upper()
-    if not _RNSR_ID.match(rnsr):
+    if not RNSR_ID.match(rnsr):
         return RowError(file, line, f"numéro RNSR invalide / invalid RNSR id: {rnsr!r}")
     name = " ".join(row["libelle"].split())
     if not name:
@@ -53,7 +50,7 @@ def parse_row(row: dict[str, str], file: str, line: int) -> Lab | RowError:
         postcode=row.get("code_postal", "").strip() or None,
         institutions=tuple(_split(row.get("tutelles", ""))),
         institution_codes=tuple(_split(row.get("sigles_des_tutelles", ""))),
-        parent_ids=tuple(p for p in parents if _RNSR_ID.match(p) and p != rnsr),
+        parent_ids=tuple(p for p in parents if RNSR_ID.match(p) and p != rnsr),
         domains="; ".join(_split(row.get("domaine_scientifique", ""))),
         panels="; ".join(_split(row.get("panel_erc", ""))),
         kind="unit",
@@ -133,3 +130,28 @@ def ingest_rnsr(
     if progress:
         progress("rnsr", total, total)
     return report
+
+
+class RnsrLoader:
+    """``passerelle ingest rnsr FILE``."""
+
+    name = "rnsr"
+    help = "Toutes les unités de recherche du RNSR / every RNSR research unit."
+    source_help = "Fichier / file"
+    params = ()
+    extends = False
+
+    def load(
+        self,
+        source: Path,
+        store: GraphStore,
+        progress: Progress | None,
+        *,
+        extractor: Extractor | None,
+        files: Mapping[str, Path | None],
+    ) -> Report:
+        assert extractor is not None
+        return ingest_rnsr(source, store, extractor, progress)
+
+
+LOADER: Loader = RnsrLoader()

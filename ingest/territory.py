@@ -9,7 +9,7 @@ as before. Every step is idempotent: loading twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,13 +17,13 @@ from graph.ports import Extractor, GraphStore
 from ingest.anr import ingest_anr
 from ingest.demo import load_demo
 from ingest.descriptions import ingest_descriptions
+from ingest.loaders import Progress
 from ingest.readers import Report
 from ingest.resources import DESCRIPTIONS, Traversable, as_file, yaml_files
 from ingest.rnsr import ingest_rnsr
 from ingest.vocabulary import load_vocabulary
 
 DESCRIPTIONS_DIR = DESCRIPTIONS
-Progress = Callable[[str, int, int], None]
 
 RNSR_FILES = ("rnsr/rnsr_structures_actives.csv", "rnsr_structures_actives.csv")
 ANR_FILES = (

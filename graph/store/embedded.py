@@ -8,7 +8,6 @@ rolled back when the file is next opened).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 import uuid
@@ -90,9 +89,10 @@ _MIGRATIONS = (
 
 
 def default_home() -> Path:
-    """``$PASSERELLE_HOME`` when set, else ``~/.local/share/passerelle``."""
-    env = os.environ.get("PASSERELLE_HOME")
-    return Path(env).expanduser() if env else DEFAULT_HOME
+    """``$PASSERELLE_HOME`` when set (``graph.settings``), else ``~/.local/share/passerelle``."""
+    from graph.settings import load_settings
+
+    return load_settings().home
 
 
 class EmbeddedGraphStore:

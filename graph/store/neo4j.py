@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from graph.model import (
     Project,
 )
 from graph.search import order, query_words, search_key
+from graph.settings import Settings
 from graph.store import cypher
 
 # the driver logs each retry; the store reports the failure itself (StoreUnavailable)
@@ -60,15 +60,23 @@ class Neo4jSettings:
     """How long managed transactions retry transient errors before giving up (API latency)."""
 
     @classmethod
-    def from_env(cls) -> Neo4jSettings:
-        """Settings from the environment, defaults otherwise."""
+    def from_settings(cls, settings: Settings) -> Neo4jSettings:
+        """The Neo4j part of the deployment's settings."""
+        password = settings.neo4j_password
         return cls(
-            uri=os.environ.get("NEO4J_URI") or cls.uri,
-            user=os.environ.get("NEO4J_USER") or None,
-            password=os.environ.get("NEO4J_PASSWORD") or None,
-            database=os.environ.get("NEO4J_DATABASE") or cls.database,
-            retry_seconds=float(os.environ.get("NEO4J_RETRY_SECONDS") or cls.retry_seconds),
+            uri=settings.neo4j_uri or cls.uri,
+            user=settings.neo4j_user,
+            password=password.get_secret_value() if password is not None else None,
+            database=settings.neo4j_database,
+            retry_seconds=settings.neo4j_retry_seconds,
         )
+
+    @classmethod
+    def from_env(cls) -> Neo4jSettings:
+        """Settings from the environment (and ``.env``), defaults otherwise."""
+        from graph.settings import load_settings
+
+        return cls.from_settings(load_settings())
 
 
 def open_driver(settings: Neo4jSettings) -> neo4j.Driver:

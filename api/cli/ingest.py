@@ -1,0 +1,107 @@
+"""``passerelle ingest <register>``: one command per line of ``ingest.loaders.REGISTERS``.
+
+The commands are built from the loaders when ``passerelle ingest`` is run, not before: a loader
+module (and what it imports) is imported only when its command is looked at.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer import _click as click  # typer vendors click: its groups take these types
+from typer.core import TyperGroup
+
+from api.cli.common import JsonOpt, StoreOpt, friendly, open_store, print_report, progress_bars
+from api.cli.common import settings as read
+
+if TYPE_CHECKING:
+    from ingest.loaders import Loader
+
+
+def command(loader: Loader) -> click.Command:
+    """``passerelle ingest NAME SOURCE [files...] [--store] [--json]`` for ``loader``."""
+
+    def run(**given: Any) -> None:
+        from api.factory import build_extractor
+
+        source: Path = given.pop("source")
+        store: str | None = given.pop("store")
+        as_json: bool = given.pop("as_json")
+        settings = read(store)
+        relinked = None
+        with open_store(store) as s, progress_bars(not as_json) as progress:
+            # a loader that adds concepts (ESCO, NAF) needs no extractor: the units' profiles
+            # are linked again after it with one that knows them, so that the order in which
+            # registers are loaded does not change the graph
+            extractor = None if loader.extends else build_extractor(s, settings)
+            report = loader.load(source, s, progress, extractor=extractor, files=given)
+            if loader.extends:
+                from ingest.profiles import ProfileBuilder
+
+                again = ProfileBuilder(s, build_extractor(s, settings))
+                relinked = again.refresh(progress=progress)
+        if relinked is not None and not as_json:
+            typer.echo(f"profils des unités / unit profiles: {relinked} mis à jour / updated")
+        print_report(report, as_json)
+
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params = [
+        inspect.Parameter(
+            "source",
+            positional,
+            annotation=Annotated[Path, typer.Argument(help=loader.source_help)],
+        )
+    ]
+    for p in loader.params:
+        if p.argument:
+            params.append(
+                inspect.Parameter(
+                    p.name, positional, annotation=Annotated[Path, typer.Argument(help=p.help)]
+                )
+            )
+        else:
+            params.append(
+                inspect.Parameter(
+                    p.name,
+                    positional,
+                    default=None,
+                    annotation=Annotated[Path | None, typer.Option(help=p.help)],
+                )
+            )
+    params.append(inspect.Parameter("store", positional, default=None, annotation=StoreOpt))
+    params.append(inspect.Parameter("as_json", positional, default=False, annotation=JsonOpt))
+    run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
+    run.__doc__ = loader.help
+    one = typer.Typer(add_completion=False)
+    one.command(loader.name, help=loader.help)(friendly(run))
+    return typer.main.get_command(one)
+
+
+class Registers(TyperGroup):
+    """The ``ingest`` group: its commands come from the loaders' table, built when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from ingest.loaders import REGISTERS
+
+        return [r.name for r in REGISTERS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from ingest.loaders import REGISTERS
+
+        found = next((r for r in REGISTERS if r.name == cmd_name), None)
+        return None if found is None else command(found.loader())
+
+
+ingest_app = typer.Typer(
+    cls=Registers,
+    help="Charger un registre public / load a public register",
+    no_args_is_help=True,
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(ingest_app, name="ingest")

@@ -1,0 +1,227 @@
+"""The seam every register loader shares, and the one table of loaders.
+
+What loaders had in common lives here: the identifiers they check (RNSR codes, SIREN), the
+progress callback they report to, batching, and the partner handling of project registers
+(ANR, CORDIS): the store's known labs, companies and participations, writing a batch's new
+partners, and what follows a load of projects (collaborations derived again, profiles).
+
+A loader is one module implementing ``Loader``: a ``name``, a ``help`` text, the help of its
+``source`` argument, its extra file ``params``, whether it needs the extractor (``extends``:
+a loader that adds concepts, ESCO or NAF, needs none; the units' profiles are linked again
+after it) and ``load(source, store, progress, ...)`` returning its ``Report``. ``REGISTERS`` is
+the table the command line builds ``passerelle ingest <name>`` from: adding a register is one
+new module and one line there. The table names where each loader is, imported only when its
+command is looked at (a loader module imports numpy, the models...: ``passerelle --help``
+imports none).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from graph.model import Company, Extraction, Lab, Participation
+from graph.ports import Extractor, GraphStore
+from graph.track_record import derive_collaborations
+from ingest.readers import Report
+from ingest.resolve import LabNames, Merges
+
+if TYPE_CHECKING:
+    from ingest.profiles import ProfileBuilder
+
+Progress = Callable[[str, int, int], None]
+"""``progress(what, done, total)``: how far a load is; the command line draws it (or not)."""
+
+RNSR_ID = re.compile(r"^\d{9}[A-Z]$")
+"""An RNSR unit code: nine digits and a letter."""
+SIREN = re.compile(r"^\d{9}$")
+"""A company's SIREN: nine digits."""
+
+T = TypeVar("T")
+PartnerKey = tuple[str, str, str]
+"""(project id, partner kind, partner id): one participation."""
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter, none empty).
+
+    >>> list(batched(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class PartnerBatch:
+    """A batch of a project register's partners: new labs, new or changed companies, links."""
+
+    labs: dict[str, Lab] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    participations: dict[PartnerKey, Participation] = field(default_factory=dict)
+
+
+class Partners:
+    """What a project register's load knows of the store's partners, and writes of them.
+
+    ``coded``: (name, RNSR code) of the labs the file names with their code, so that a lab it
+    names without one is the unit of that name (see ``ingest.resolve.LabNames``).
+    """
+
+    def __init__(
+        self, store: GraphStore, report: Report, coded: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        self.store, self.report = store, report
+        known = store.labs()
+        self.labs = {lab.id for lab in known}
+        self.lab_names = LabNames(known, coded)
+        self.companies = {c.id: c for c in store.companies()}
+        self.participations: dict[PartnerKey, Participation] = {
+            (p.project_id, p.partner_kind, p.partner_id): p for p in store.participations()
+        }
+        self.merges = Merges()
+
+    def write(self, batch: PartnerBatch) -> None:
+        """Write the batch's new labs and new or changed companies (see ``write_partners``)."""
+        write_partners(
+            self.store, self.report, batch.labs, batch.companies, self.labs, self.companies
+        )
+
+    def changed_links(self, batch: PartnerBatch) -> list[Participation]:
+        """The batch's participations the store does not hold as they are."""
+        return [p for k, p in batch.participations.items() if self.participations.get(k) != p]
+
+    def remember(self, links: Iterable[Participation]) -> None:
+        """``links`` are written."""
+        self.participations.update({(p.project_id, p.partner_kind, p.partner_id): p for p in links})
+
+    def finish(self, progress: Progress | None, profiles: ProfileBuilder | None) -> None:
+        """After the load: see ``finish_partners``."""
+        finish_partners(self.store, self.report, self.merges, progress, profiles)
+
+
+def write_partners(
+    store: GraphStore,
+    report: Report,
+    labs: dict[str, Lab],
+    companies: dict[str, Company],
+    known_labs: set[str],
+    known_companies: dict[str, Company],
+) -> None:
+    """Write a batch's new labs (with no profile yet: a name is no evidence of capability) and
+    new or changed companies, counting them in ``report`` and remembering them in
+    ``known_labs`` / ``known_companies``.
+    """
+    new_labs = list(labs.values())
+    if new_labs:
+        store.upsert_labs((lab, Extraction(language="fr")) for lab in new_labs)
+        known_labs.update(labs)
+        report.created += len(new_labs)
+    if companies:
+        for c in companies.values():
+            if c.id in known_companies:
+                report.updated += 1
+            else:
+                report.created += 1
+        store.upsert_companies(companies.values())
+        known_companies.update(companies)
+
+
+def finish_partners(
+    store: GraphStore,
+    report: Report,
+    merges: Merges,
+    progress: Progress | None = None,
+    profiles: ProfileBuilder | None = None,
+) -> None:
+    """After a load of projects and partners: PART_OF links (units a register lacked may be
+    parents of units it has), lab–company collaborations derived again over every source in the
+    store, the units' profiles with their projects' themes, and the report's merges.
+    """
+    store.link_lab_parents()
+    if progress:
+        progress("collab.", 0, 1)
+    store.replace_collaborations(derive_collaborations(store.projects(), store.participations()))
+    if progress:
+        progress("collab.", 1, 1)
+    if profiles is not None:
+        profiles.refresh(progress=progress)
+    report.merges = merges.merged()
+
+
+@dataclass(frozen=True)
+class Param:
+    """A file a loader reads beside its source: a required argument, or an optional option."""
+
+    name: str
+    help: str
+    argument: bool = False
+
+
+class Loader(Protocol):
+    """A register loader (see the module's docstring)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def help(self) -> str: ...
+
+    @property
+    def source_help(self) -> str: ...
+
+    @property
+    def params(self) -> tuple[Param, ...]: ...
+
+    @property
+    def extends(self) -> bool:
+        """Adds concepts and needs no extractor (ESCO, NAF): profiles are linked again after."""
+        ...
+
+    def load(
+        self,
+        source: Path,
+        store: GraphStore,
+        progress: Progress | None,
+        *,
+        extractor: Extractor | None,
+        files: Mapping[str, Path | None],
+    ) -> Report:
+        """Load ``source`` (and the ``files`` of ``params``) into ``store``; idempotent."""
+        ...
+
+
+@dataclass(frozen=True)
+class Register:
+    """One line of the table: the command's name and where its loader is (``module:NAME``)."""
+
+    name: str
+    target: str
+
+    def loader(self) -> Loader:
+        """The loader, its module imported now."""
+        module, _, attribute = self.target.partition(":")
+        loader: Loader = getattr(importlib.import_module(module), attribute or "LOADER")
+        assert loader.name == self.name, (loader.name, self.name)
+        return loader
+
+
+REGISTERS: tuple[Register, ...] = (
+    Register("rnsr", "ingest.rnsr:LOADER"),
+    Register("descriptions", "ingest.descriptions:LOADER"),
+    Register("anr", "ingest.anr:LOADER"),
+    Register("cordis", "ingest.cordis:LOADER"),
+    Register("esco", "ingest.extensions:ESCO"),
+    Register("naf", "ingest.extensions:NAF"),
+)
+"""Every register ``passerelle ingest`` loads, in the order its help lists them."""
