@@ -108,6 +108,8 @@ _MIGRATIONS = (
     ("lab", "profile_attrs", "TEXT NOT NULL DEFAULT '{}'"),
     ("need", "profile_attrs", "TEXT NOT NULL DEFAULT '{}'"),
 )
+_encode = json.JSONEncoder().encode
+_decode = json.JSONDecoder().decode
 _MENTION_TABLES = {"has_capability": "lab_id", "requires": "need_id", "project_about": "project_id"}
 _KEYS = {
     **{table: (key, "concept_id") for table, key in _MENTION_TABLES.items()},
@@ -139,28 +141,40 @@ class _Shape:
         fields = [f for f in model.model_fields if f not in self.exclude]
         self.columns = tuple(f for f in fields if f in have)
         self.lists = frozenset(f for f in self.columns if is_list(model, f))
+        self.plain = tuple(f for f in self.columns if f not in self.lists)
+        self.overflow = tuple(f for f in fields if f not in have)
+        """The fields kept in the ``attrs`` document (none for most tables)."""
         if attrs not in have:
             raise TypeError(f"no {attrs} column for {model.__name__}")
 
+    # the common cases (an empty list, no field in attrs) skip the JSON codec: a store reads
+    # and writes hundreds of thousands of mentions
     def encode(self, dumped: Mapping[str, Any]) -> dict[str, Any]:
         """Column values from ``dump(obj)``."""
-        lists, columns = self.lists, self.columns
-        row = {c: json.dumps(dumped[c]) if c in lists else dumped[c] for c in columns}
-        row[self.attrs] = json.dumps(
-            {k: v for k, v in dumped.items() if k not in row and k not in self.exclude}
-        )
+        row = {c: dumped[c] for c in self.plain}
+        for c in self.lists:
+            value = dumped[c]
+            row[c] = _encode(value) if value or value is None else "[]"
+        overflow = {k: dumped[k] for k in self.overflow}
+        row[self.attrs] = _encode(overflow) if overflow else "{}"
         return row
 
-    def decode(self, row: sqlite3.Row) -> dict[str, Any]:
-        """Field values from a row."""
-        lists = self.lists
-        values = {c: json.loads(row[c]) if c in lists else row[c] for c in self.columns}
-        values.update(json.loads(row[self.attrs]))
+    def decode(self, row: sqlite3.Row, more: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Field values from a row (and ``more``: the fields kept in other tables)."""
+        values = {c: row[c] for c in self.plain}
+        for c in self.lists:
+            text = row[c]
+            values[c] = _decode(text) if text != "[]" else ()
+        attrs = row[self.attrs]
+        if attrs != "{}":
+            values.update(_decode(attrs))
+        if more:
+            values.update(more)
         return values
 
     def read(self, row: sqlite3.Row, **more: Any) -> Any:
         """The model from a row (``more``: the fields kept in other tables)."""
-        return self.model.model_validate({**self.decode(row), **more})
+        return self.model.model_validate(self.decode(row, more))
 
     def upsert_sql(self, table: str, key: tuple[str, ...], extra: tuple[str, ...] = ()) -> str:
         """An upsert of this shape's columns (and ``extra`` ones) into ``table``.
