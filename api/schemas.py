@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.matching import ConceptContribution, Pairing
-from graph.model import Extraction, Lab, Need
+from graph.model import (
+    Company,
+    Concept,
+    ConceptKind,
+    ConceptMention,
+    Extraction,
+    Lab,
+    LabKind,
+    Need,
+    ProfileSource,
+)
 from graph.scope import Scope
 from graph.service import MAX_TEXT_CHARS, RankedLab, ScopeUsed
 from graph.text import surface_words
@@ -44,20 +55,83 @@ class NeedCreate(_Request):
     city: str | None = Field(None, description="Ville de l'entreprise.")
 
 
-class ConceptPublic(BaseModel):
+class _Mirror(BaseModel):
+    """A public view of a domain model (``source``).
+
+    A field of the view named like one of the model's has the model's type and is copied from
+    it by ``of``; every other field of the model is named in ``hidden``. A field added to the
+    model is thus never left out by oversight: the API does not start until each view shows
+    it or hides it.
+    """
+
+    source: ClassVar[type[BaseModel] | None] = None
+    hidden: ClassVar[frozenset[str]] = frozenset()
+    """The model's fields the view leaves out, on purpose (or shows under another name)."""
+    derived: ClassVar[frozenset[str]] = frozenset()
+    """Fields named like the model's whose value the view computes instead of copying it."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.source is None:
+            return
+        model, view = cls.source.model_fields, cls.model_fields
+        unseen = sorted(set(model) - set(view) - cls.hidden)
+        stale = sorted(cls.hidden - (set(model) - set(view)))
+        if unseen or stale:
+            raise TypeError(
+                f"{cls.__name__} must show or hide each field of {cls.source.__name__}: "
+                f"neither shown nor hidden {unseen}, hidden but unknown or shown {stale}"
+            )
+        for name in cls.copied():
+            if view[name].annotation != model[name].annotation:
+                raise TypeError(
+                    f"{cls.__name__}.{name} is {view[name].annotation}, "
+                    f"{cls.source.__name__}.{name} is {model[name].annotation}"
+                )
+
+    @classmethod
+    def copied(cls) -> list[str]:
+        """The fields copied from the model."""
+        model = cls.source.model_fields if cls.source else {}
+        return [name for name in cls.model_fields if name in model and name not in cls.derived]
+
+    @classmethod
+    def of(cls, obj: BaseModel, **more: Any) -> Self:
+        """The view of ``obj``, with ``more`` (the view's own and derived fields)."""
+        return cls.model_validate({**{name: getattr(obj, name) for name in cls.copied()}, **more})
+
+
+class ConceptPublic(_Mirror):
     """A concept found in a text."""
+
+    source = ConceptMention
+    hidden = frozenset({"concept_id"})  # shown as id
 
     id: str
     label: str
     label_en: str
     weight: float
-    evidence: list[str]
-    sources: list[str] = []
+    evidence: tuple[str, ...]
+    sources: tuple[ProfileSource, ...] = ()
     """For a lab's capability: where it comes from (description, register, anr, cordis)."""
 
 
-class LabPublic(BaseModel):
+_LAB_DETAILS = frozenset(
+    {"description", "postcode", "institutions", "domains", "kind", "description_source"}
+)
+"""What a lab's page shows beyond its public view."""
+_LAB_PRIVATE = frozenset(
+    {"parent_ids", "institution_codes", "panels", "description_en", "profile_key"}
+)
+"""What no public view of a lab shows (ERC panels are shown within ``domains``)."""
+
+
+class LabPublic(_Mirror):
     """A lab: ``id`` is its RNSR number."""
+
+    source = Lab
+    hidden = _LAB_DETAILS | _LAB_PRIVATE
 
     id: str
     name: str
@@ -65,8 +139,11 @@ class LabPublic(BaseModel):
     city: str | None
 
 
-class IndustryPartner(BaseModel):
+class IndustryPartner(_Mirror):
     """A company the lab worked with in shared projects."""
+
+    source = Company
+    hidden = frozenset({"naf", "size", "illustrative", "siren"})
 
     id: str
     name: str
@@ -90,11 +167,15 @@ class IndustryRecord(BaseModel):
 class LabDetail(LabPublic):
     """A lab with its description, capabilities and industry track record."""
 
+    hidden = _LAB_PRIVATE
+    derived = frozenset({"domains"})
+
     description: str
     postcode: str | None = None
-    institutions: list[str] = []
+    institutions: tuple[str, ...] = ()
     domains: str = ""
-    kind: str = "unit"
+    """The RNSR scientific domains, then the ERC panels."""
+    kind: LabKind = "unit"
     """unit (a research unit, which may be suggested) or organisation (a project partner)."""
     description_source: str | None = None
     capabilities: list[ConceptPublic]
@@ -191,8 +272,10 @@ class MatchResponse(BaseModel):
     scope: ScopePublic | None = None
 
 
-class NeedPublic(BaseModel):
+class NeedPublic(_Mirror):
     """A stored need."""
+
+    source = Need
 
     id: str
     title: str
@@ -235,15 +318,19 @@ class LabOpportunities(BaseModel):
     opportunities: list[OpportunityPublic]
 
 
-class ConceptEntry(BaseModel):
+class ConceptEntry(_Mirror):
     """A vocabulary concept."""
 
+    source = Concept
+    # label_fr is shown as label, alt_fr and alt_en as synonyms
+    hidden = frozenset({"label_fr", "alt_fr", "alt_en", "esco", "euroscivoc", "naf", "source"})
+
     id: str
-    kind: str
+    kind: ConceptKind
     label: str
     label_en: str
     synonyms: list[str]
-    broader: list[str]
+    broader: tuple[str, ...]
 
 
 class Health(BaseModel):
@@ -286,34 +373,46 @@ def concepts_public(
     extraction: Extraction, labels: Mapping[str, tuple[str, str]]
 ) -> list[ConceptPublic]:
     """The mentions of an extraction, heaviest first."""
-    items = [
-        ConceptPublic(
-            id=m.concept_id,
-            label=labels.get(m.concept_id, (m.concept_id, m.concept_id))[0],
-            label_en=labels.get(m.concept_id, (m.concept_id, m.concept_id))[1],
-            weight=m.weight,
-            evidence=list(m.evidence),
-            sources=list(m.sources),
-        )
-        for m in extraction.mentions
-    ]
+    items = []
+    for m in extraction.mentions:
+        label, label_en = labels.get(m.concept_id, (m.concept_id, m.concept_id))
+        items.append(ConceptPublic.of(m, id=m.concept_id, label=label, label_en=label_en))
     return sorted(items, key=lambda c: (-c.weight, c.id))
+
+
+def concept_entry(concept: Concept) -> ConceptEntry:
+    """Public view of a vocabulary concept."""
+    return ConceptEntry.of(
+        concept,
+        label=concept.label_fr,
+        synonyms=[*concept.alt_fr, *concept.alt_en],
+    )
 
 
 def lab_public(lab: Lab) -> LabPublic:
     """Public view of a lab."""
-    return LabPublic(id=lab.id, name=lab.name, acronym=lab.acronym, city=lab.city)
+    return LabPublic.of(lab)
+
+
+def lab_detail(
+    lab: Lab,
+    profile: Extraction,
+    labels: Mapping[str, tuple[str, str]],
+    records: TrackRecords,
+) -> LabDetail:
+    """A lab's page: its public view, description, capabilities and track record."""
+    return LabDetail.of(
+        lab,
+        domains="\n".join(t for t in (lab.domains, lab.panels) if t),
+        capabilities=concepts_public(profile, labels),
+        keywords=list(profile.keywords),
+        industry=industry_record(records, lab.id),
+    )
 
 
 def need_public(need: Need) -> NeedPublic:
     """Public view of a need."""
-    return NeedPublic(
-        id=need.id,
-        title=need.title,
-        company_id=need.company_id,
-        text=need.text,
-        illustrative=need.illustrative,
-    )
+    return NeedPublic.of(need)
 
 
 def scope_public(used: ScopeUsed) -> ScopePublic:
@@ -440,17 +539,9 @@ def industry_record(records: TrackRecords, lab_id: str, partners: int = 50) -> I
     record = records.of(lab_id)
     named = []
     for company_id, shared in record.partners[:partners]:
-        company = records.companies.get(company_id)
-        named.append(
-            IndustryPartner(
-                id=company_id,
-                name=company.name if company else company_id,
-                category=company.category if company else None,
-                city=company.city if company else None,
-                region=company.region if company else None,
-                projects=shared,
-            )
-        )
+        # a company missing from the graph is named by its id
+        company = records.companies.get(company_id) or Company(id=company_id, name=company_id)
+        named.append(IndustryPartner.of(company, projects=shared))
     return IndustryRecord(
         companies=record.companies,
         smes=record.smes,

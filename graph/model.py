@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -101,22 +101,9 @@ class Lab(_Frozen):
         """A research unit that may be suggested."""
         return self.kind == "unit"
 
-    def extras(self) -> dict[str, Any]:
-        """The fields that stores keep together as one JSON document (``Lab(**row, **extras)``)."""
-        return self.model_dump(mode="json", include=set(EXTRA_LAB_FIELDS))
-
 
 SUPPLIED_LAB_FIELDS = ("description", "description_en", "description_source")
 """What an institution supplies about a unit: a register's reload keeps them."""
-
-EXTRA_LAB_FIELDS = (
-    "kind",
-    "institution_codes",
-    "panels",
-    "description_en",
-    "description_source",
-    "profile_key",
-)
 
 
 class Company(_Frozen):

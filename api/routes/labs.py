@@ -10,9 +10,8 @@ from api.schemas import (
     LabOpportunities,
     LabPublic,
     OpportunityPublic,
-    concepts_public,
     explanation_public,
-    industry_record,
+    lab_detail,
     lab_public,
     need_public,
 )
@@ -41,19 +40,7 @@ def list_labs(
 def get_lab(lab_id: str, service: ServiceDep) -> LabDetail:
     """One lab with its description and capabilities."""
     view = service.lab_view(lab_id)
-    lab, profile = view.lab, view.profile
-    return LabDetail(
-        **lab_public(lab).model_dump(),
-        description=lab.description,
-        postcode=lab.postcode,
-        institutions=list(lab.institutions),
-        domains="\n".join(t for t in (lab.domains, lab.panels) if t),
-        kind=lab.kind,
-        description_source=lab.description_source,
-        capabilities=concepts_public(profile, view.labels),
-        keywords=list(profile.keywords),
-        industry=industry_record(view.records, lab_id),
-    )
+    return lab_detail(view.lab, view.profile, view.labels, view.records)
 
 
 @router.get("/{lab_id}/opportunities")

@@ -44,9 +44,7 @@ LABS_BY_ID_QUERY: LiteralString = "UNWIND $ids AS id MATCH (l:Lab {id: id}) RETU
 UPSERT_CONCEPTS_QUERY: LiteralString = """
 UNWIND $rows AS row
 MERGE (c:Concept {id: row.id})
-SET c.kind = row.kind, c.label_fr = row.label_fr, c.label_en = row.label_en,
-    c.alt_fr = row.alt_fr, c.alt_en = row.alt_en, c.synonyms = row.synonyms,
-    c.esco = row.esco, c.euroscivoc = row.euroscivoc, c.naf = row.naf, c.source = row.source
+SET c += row.props
 WITH c, row
 OPTIONAL MATCH (c)-[old:BROADER]->()
 DELETE old
@@ -63,11 +61,7 @@ MERGE (c)-[:BROADER]->(b)
 UPSERT_LABS_QUERY: LiteralString = """
 UNWIND $rows AS row
 MERGE (l:Lab {id: row.id})
-SET l.name = row.name, l.acronym = row.acronym, l.city = row.city,
-    l.description = row.description, l.language = row.language,
-    l.keywords = row.keywords, l.terms = row.terms, l.postcode = row.postcode,
-    l.institutions = row.institutions, l.parent_ids = row.parent_ids, l.domains = row.domains,
-    l.search_key = row.search_key, l.attrs = row.attrs
+SET l += row
 WITH l, row
 OPTIONAL MATCH (l)-[old:HAS_CAPABILITY]->()
 DELETE old
@@ -78,22 +72,20 @@ UNWIND $rows AS row
 MATCH (l:Lab {id: row.id})
 UNWIND row.mentions AS m
 MERGE (c:Concept {id: m.concept_id})
-CREATE (l)-[:HAS_CAPABILITY {weight: m.weight, evidence: m.evidence, sources: m.sources}]->(c)
+CREATE (l)-[r:HAS_CAPABILITY]->(c)
+SET r = m.props
 """
 
 UPSERT_COMPANIES_QUERY: LiteralString = """
 UNWIND $rows AS row
 MERGE (c:Company {id: row.id})
-SET c.name = row.name, c.city = row.city, c.naf = row.naf, c.size = row.size,
-    c.illustrative = row.illustrative, c.category = row.category, c.region = row.region,
-    c.siren = row.siren
+SET c += row
 """
 
 UPSERT_PROJECTS_QUERY: LiteralString = """
 UNWIND $rows AS row
 MERGE (p:Project {id: row.id})
-SET p.source = row.source, p.acronym = row.acronym, p.year = row.year,
-    p.topic_code = row.topic_code, p.topic = row.topic, p.text = row.text
+SET p += row
 """
 
 MISSING_PARTNERS_QUERY: LiteralString = """
@@ -115,7 +107,7 @@ CALL (row) {
     RETURN c AS partner
 }
 MERGE (partner)-[r:PARTICIPATED_IN]->(p)
-SET r.coordinator = row.coordinator
+SET r += row.props
 """
 
 LINK_PROJECT_TOPICS_QUERY: LiteralString = """
@@ -126,7 +118,8 @@ DELETE old
 WITH DISTINCT p, row
 UNWIND row.mentions AS m
 MERGE (c:Concept {id: m.concept_id})
-CREATE (p)-[:ABOUT {weight: m.weight, evidence: m.evidence, sources: m.sources}]->(c)
+CREATE (p)-[r:ABOUT]->(c)
+SET r = m.props
 """
 
 LINK_LAB_PARENTS_QUERY: LiteralString = """
@@ -142,7 +135,8 @@ CREATE_COLLABORATIONS_QUERY: LiteralString = """
 UNWIND $rows AS row
 MATCH (l:Lab {id: row.lab_id})
 MATCH (c:Company {id: row.company_id})
-CREATE (l)-[:COLLABORATED_WITH {projects: row.projects, years: row.years}]->(c)
+CREATE (l)-[r:COLLABORATED_WITH]->(c)
+SET r = row.props
 """
 
 COMPANIES_QUERY: LiteralString = "MATCH (c:Company) RETURN c {.*} AS c ORDER BY c.id"
@@ -150,16 +144,16 @@ PROJECTS_QUERY: LiteralString = "MATCH (p:Project) RETURN p {.*} AS p ORDER BY p
 
 PARTICIPATIONS_QUERY: LiteralString = """
 MATCH (x)-[r:PARTICIPATED_IN]->(p:Project)
-RETURN p.id AS project_id, CASE WHEN x:Lab THEN 'lab' ELSE 'company' END AS partner_kind,
-       x.id AS partner_id, r.coordinator AS coordinator
-ORDER BY project_id, partner_kind, partner_id
+WITH p, x, r, CASE WHEN x:Lab THEN 'lab' ELSE 'company' END AS partner_kind
+ORDER BY p.id, partner_kind, x.id
+RETURN r {.*, project_id: p.id, partner_kind: partner_kind, partner_id: x.id} AS r
 """
 
 COLLABORATIONS_QUERY: LiteralString = """
 MATCH (l:Lab)-[r:COLLABORATED_WITH]->(c:Company)
 WHERE $lab_id IS NULL OR l.id = $lab_id
-RETURN l.id AS lab_id, c.id AS company_id, r.projects AS projects, r.years AS years
-ORDER BY lab_id, company_id
+WITH l, c, r ORDER BY l.id, c.id
+RETURN r {.*, lab_id: l.id, company_id: c.id} AS r
 """
 
 MISSING_COMPANIES_QUERY: LiteralString = """
@@ -179,9 +173,7 @@ UPSERT_NEEDS_QUERY: LiteralString = """
 UNWIND $rows AS row
 MATCH (c:Company {id: row.company_id})
 MERGE (n:Need {id: row.id})
-SET n.title = row.title, n.text = row.text, n.illustrative = row.illustrative,
-    n.language = row.language, n.keywords = row.keywords, n.terms = row.terms,
-    n.company_id = row.company_id
+SET n += row
 WITH c, n
 CALL (n) { MATCH ()-[e:EXPRESSES]->(n) DELETE e }
 CALL (n) { MATCH (n)-[old:REQUIRES]->() DELETE old }
@@ -193,7 +185,8 @@ UNWIND $rows AS row
 MATCH (n:Need {id: row.id})
 UNWIND row.mentions AS m
 MERGE (k:Concept {id: m.concept_id})
-CREATE (n)-[:REQUIRES {weight: m.weight, evidence: m.evidence, sources: m.sources}]->(k)
+CREATE (n)-[r:REQUIRES]->(k)
+SET r = m.props
 """
 
 CONCEPTS_QUERY: LiteralString = """
@@ -211,9 +204,9 @@ LAB_PROFILES_QUERY: LiteralString = """
 MATCH (l:Lab)
 OPTIONAL MATCH (l)-[r:HAS_CAPABILITY]->(c:Concept)
 WITH l, r, c ORDER BY c.id
-RETURN l.id AS id, l.language AS language, l.keywords AS keywords, l.terms AS terms,
+RETURN l.id AS id, l {.*} AS props,
        collect(CASE WHEN c IS NULL THEN NULL
-               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
+               ELSE r {.*, concept_id: c.id} END) AS mentions
 ORDER BY id
 """
 
@@ -225,9 +218,9 @@ NEED_PROFILES_QUERY: LiteralString = """
 MATCH (n:Need)
 OPTIONAL MATCH (n)-[r:REQUIRES]->(c:Concept)
 WITH n, r, c ORDER BY c.id
-RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS terms,
+RETURN n.id AS id, n {.*} AS props,
        collect(CASE WHEN c IS NULL THEN NULL
-               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
+               ELSE r {.*, concept_id: c.id} END) AS mentions
 ORDER BY id
 """
 
@@ -235,9 +228,9 @@ NEED_PROFILE_QUERY: LiteralString = """
 MATCH (n:Need {id: $id})
 OPTIONAL MATCH (n)-[r:REQUIRES]->(c:Concept)
 WITH n, r, c ORDER BY c.id
-RETURN n.id AS id, n.language AS language, n.keywords AS keywords, n.terms AS terms,
+RETURN n.id AS id, n {.*} AS props,
        collect(CASE WHEN c IS NULL THEN NULL
-               ELSE {concept_id: c.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
+               ELSE r {.*, concept_id: c.id} END) AS mentions
 """
 
 STORED_NEED_QUERY: LiteralString = """
@@ -245,10 +238,9 @@ MATCH (n:Need {id: $id})
 OPTIONAL MATCH (c:Company {id: n.company_id})
 OPTIONAL MATCH (n)-[r:REQUIRES]->(k:Concept)
 WITH n, c, r, k ORDER BY k.id
-RETURN n {.*} AS n, c {.*} AS c, n.language AS language, n.keywords AS keywords,
-       n.terms AS terms,
+RETURN n {.*} AS n, c {.*} AS c,
        collect(CASE WHEN k IS NULL THEN NULL
-               ELSE {concept_id: k.id, weight: r.weight, evidence: r.evidence, sources: r.sources} END) AS mentions
+               ELSE r {.*, concept_id: k.id} END) AS mentions
 """
 
 # the store's revision: one node, given a new token by every write of what matching reads

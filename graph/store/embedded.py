@@ -14,6 +14,9 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from graph.errors import StoreError
 from graph.model import (
@@ -28,6 +31,7 @@ from graph.model import (
     Project,
 )
 from graph.search import order, query_words, search_key
+from graph.store.rows import check_disjoint, dump, is_list
 
 DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
 DB_NAME = "passerelle.sqlite3"
@@ -85,7 +89,104 @@ _MIGRATIONS = (
     ("has_capability", "sources", "TEXT NOT NULL DEFAULT '[]'"),
     ("requires", "sources", "TEXT NOT NULL DEFAULT '[]'"),
     ("project_about", "sources", "TEXT NOT NULL DEFAULT '[]'"),
+    # a model's fields without a column of their own are kept in its row's JSON document
+    *(
+        (table, "attrs", "TEXT NOT NULL DEFAULT '{}'")
+        for table in (
+            "concept",
+            "company",
+            "need",
+            "project",
+            "participation",
+            "collaboration",
+            "has_capability",
+            "requires",
+            "project_about",
+        )
+    ),
+    ("lab", "profile_attrs", "TEXT NOT NULL DEFAULT '{}'"),
+    ("need", "profile_attrs", "TEXT NOT NULL DEFAULT '{}'"),
 )
+_encode = json.JSONEncoder().encode
+_decode = json.JSONDecoder().decode
+_MENTION_TABLES = {"has_capability": "lab_id", "requires": "need_id", "project_about": "project_id"}
+_KEYS = {
+    **{table: (key, "concept_id") for table, key in _MENTION_TABLES.items()},
+    "participation": ("project_id", "partner_kind", "partner_id"),
+    "collaboration": ("lab_id", "company_id"),
+}
+
+
+class _Shape:
+    """How one model lies in one table: each field with a column of the same name is stored
+    there (JSON text for sequences), every other field in the row's ``attrs`` JSON document.
+
+    The columns are read from the table itself, so that a field added to a model is stored
+    (in ``attrs``) without anything written here, and reads back as it was written.
+    """
+
+    def __init__(
+        self,
+        model: type[BaseModel],
+        table_columns: Iterable[str],
+        *,
+        attrs: str = "attrs",
+        exclude: Iterable[str] = (),
+    ) -> None:
+        have = set(table_columns)
+        self.model = model
+        self.attrs = attrs
+        self.exclude = frozenset(exclude)
+        fields = [f for f in model.model_fields if f not in self.exclude]
+        self.columns = tuple(f for f in fields if f in have)
+        self.lists = frozenset(f for f in self.columns if is_list(model, f))
+        self.plain = tuple(f for f in self.columns if f not in self.lists)
+        self.overflow = tuple(f for f in fields if f not in have)
+        """The fields kept in the ``attrs`` document (none for most tables)."""
+        if attrs not in have:
+            raise TypeError(f"no {attrs} column for {model.__name__}")
+
+    # the common cases (an empty list, no field in attrs) skip the JSON codec: a store reads
+    # and writes hundreds of thousands of mentions
+    def encode(self, dumped: Mapping[str, Any]) -> dict[str, Any]:
+        """Column values from ``dump(obj)``."""
+        row = {c: dumped[c] for c in self.plain}
+        for c in self.lists:
+            value = dumped[c]
+            row[c] = _encode(value) if value or value is None else "[]"
+        overflow = {k: dumped[k] for k in self.overflow}
+        row[self.attrs] = _encode(overflow) if overflow else "{}"
+        return row
+
+    def decode(self, row: sqlite3.Row, more: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Field values from a row (and ``more``: the fields kept in other tables)."""
+        values = {c: row[c] for c in self.plain}
+        for c in self.lists:
+            text = row[c]
+            values[c] = _decode(text) if text != "[]" else ()
+        attrs = row[self.attrs]
+        if attrs != "{}":
+            values.update(_decode(attrs))
+        if more:
+            values.update(more)
+        return values
+
+    def read(self, row: sqlite3.Row, **more: Any) -> Any:
+        """The model from a row (``more``: the fields kept in other tables)."""
+        return self.model.model_validate(self.decode(row, more))
+
+    def upsert_sql(self, table: str, key: tuple[str, ...], extra: tuple[str, ...] = ()) -> str:
+        """An upsert of this shape's columns (and ``extra`` ones) into ``table``.
+
+        Table and column names come from the schema and the models, never from input."""
+        columns = (*self.columns, self.attrs, *extra)
+        names = [*key, *(c for c in columns if c not in key)]
+        update = ", ".join(f"{c}=excluded.{c}" for c in names if c not in key)
+        return (
+            f"INSERT INTO {table} ({', '.join(names)})"  # noqa: S608
+            f" VALUES ({', '.join(':' + c for c in names)})"
+            f" ON CONFLICT({', '.join(key)}) DO UPDATE SET {update}"
+        )
 
 
 def default_home() -> Path:
@@ -122,8 +223,45 @@ class EmbeddedGraphStore:
                 f"Cannot open the embedded store in {self.home}: {e}",
             ) from e
         self._lock = threading.RLock()
+        self._shapes = self._read_shapes()
+        self._sql = {
+            table: shape.upsert_sql(table, _KEYS.get(table, ("id",)))
+            for table, shape in self._shapes.items()
+            if not table.endswith("_profile")
+        }
+        for table in ("lab", "need"):  # the extraction shares the row
+            profile = self._shapes[f"{table}_profile"]
+            extra = (*profile.columns, profile.attrs, *(("search_key",) if table == "lab" else ()))
+            self._sql[table] = self._shapes[table].upsert_sql(table, ("id",), extra)
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _read_shapes(self) -> dict[str, _Shape]:
+        """Each table's shape, from its columns."""
+
+        def columns(table: str) -> list[str]:
+            return [r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")]
+
+        stored: list[tuple[str, type[BaseModel], tuple[str, ...]]] = [
+            ("concept", Concept, ("broader",)),  # BROADER: its own table
+            ("lab", Lab, ()),
+            ("company", Company, ()),
+            ("need", Need, ()),
+            ("project", Project, ()),
+            ("participation", Participation, ()),
+            ("collaboration", Collaboration, ()),
+            *((table, ConceptMention, ()) for table in _MENTION_TABLES),
+        ]
+        shapes = {
+            table: _Shape(model, columns(table), exclude=exclude)
+            for table, model, exclude in stored
+        }
+        for table in ("lab", "need"):
+            check_disjoint(shapes[table].model, Extraction)
+            shapes[f"{table}_profile"] = _Shape(
+                Extraction, columns(table), attrs="profile_attrs", exclude=("mentions",)
+            )
+        return shapes
+
     def _migrate(self) -> None:
         """Add the columns a store written by an earlier version lacks, and the labs' search keys."""
         todo = []
@@ -196,110 +334,68 @@ class EmbeddedGraphStore:
             finally:
                 cur.close()
 
-    @staticmethod
-    def _write_mentions(
-        cur: sqlite3.Cursor, table: str, key: str, owner: str, mentions: Iterable[ConceptMention]
-    ) -> None:
-        # table and key come from the two fixed call sites below, never from input
-        cur.execute(f"DELETE FROM {table} WHERE {key} = ?", (owner,))  # noqa: S608
-        cur.executemany(
-            f"INSERT INTO {table} ({key}, concept_id, weight, evidence, sources)"  # noqa: S608
-            " VALUES (?, ?, ?, ?, ?)",
-            [
-                (
-                    owner,
-                    m.concept_id,
-                    m.weight,
-                    json.dumps(list(m.evidence)),
-                    json.dumps(list(m.sources)),
-                )
-                for m in mentions
-            ],
-        )
+    def _mentions_rows(
+        self, table: str, owner: str, mentions: Iterable[Mapping[str, Any]]
+    ) -> list[dict[str, Any]]:
+        shape, key = self._shapes[table], _MENTION_TABLES[table]
+        return [{**shape.encode(m), key: owner} for m in mentions]
 
-    def _mentions(
-        self, table: str, key: str, owner: str | None = None
-    ) -> dict[str, list[ConceptMention]]:
+    def _put_mentions(
+        self, cur: sqlite3.Cursor, table: str, owners: list[str], rows: list[dict[str, Any]]
+    ) -> None:
+        """Replace the mentions of ``owners`` by ``rows`` (see ``_mentions_rows``)."""
+        key = _MENTION_TABLES[table]
+        cur.executemany(
+            f"DELETE FROM {table} WHERE {key} = ?",  # noqa: S608 (fixed table names)
+            [(owner,) for owner in owners],
+        )
+        cur.executemany(self._sql[table], rows)
+
+    def _mentions(self, table: str, owner: str | None = None) -> dict[str, list[ConceptMention]]:
+        key, shape = _MENTION_TABLES[table], self._shapes[table]
         out: dict[str, list[ConceptMention]] = {}
         where = f"WHERE {key} = ?" if owner is not None else ""
-        query = f"SELECT {key} AS owner, concept_id, weight, evidence, sources FROM {table} {where} ORDER BY {key}, concept_id"  # noqa: S608, E501
+        query = f"SELECT * FROM {table} {where} ORDER BY {key}, concept_id"  # noqa: S608
         for r in self._rows(query, () if owner is None else (owner,)):
-            out.setdefault(r["owner"], []).append(
-                ConceptMention(
-                    concept_id=r["concept_id"],
-                    weight=r["weight"],
-                    evidence=tuple(json.loads(r["evidence"])),
-                    sources=tuple(json.loads(r["sources"])),
-                )
-            )
+            out.setdefault(r[key], []).append(shape.read(r))
         return out
 
     # -- writes -----------------------------------------------------------------------------
     def upsert_concepts(self, concepts: Iterable[Concept]) -> None:
         """Write concepts and their BROADER links."""
-        rows = list(concepts)
+        items = list(concepts)
+        shape = self._shapes["concept"]
         with self._write() as cur:
-            cur.executemany(
-                "INSERT INTO concept (id, kind, label_fr, label_en, alt_fr, alt_en, esco, euroscivoc,"
-                " naf, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                " kind=excluded.kind, label_fr=excluded.label_fr, label_en=excluded.label_en,"
-                " alt_fr=excluded.alt_fr, alt_en=excluded.alt_en, esco=excluded.esco,"
-                " euroscivoc=excluded.euroscivoc, naf=excluded.naf, source=excluded.source",
-                [
-                    (
-                        c.id,
-                        c.kind,
-                        c.label_fr,
-                        c.label_en,
-                        json.dumps(list(c.alt_fr)),
-                        json.dumps(list(c.alt_en)),
-                        c.esco,
-                        c.euroscivoc,
-                        c.naf,
-                        c.source,
-                    )
-                    for c in rows
-                ],
-            )
-            cur.executemany("DELETE FROM broader WHERE concept_id = ?", [(c.id,) for c in rows])
+            cur.executemany(self._sql["concept"], [shape.encode(dump(c)) for c in items])
+            cur.executemany("DELETE FROM broader WHERE concept_id = ?", [(c.id,) for c in items])
             cur.executemany(
                 "INSERT INTO broader (concept_id, broader_id) VALUES (?, ?)",
-                [(c.id, b) for c in rows for b in c.broader],
+                [(c.id, b) for c in items for b in c.broader],
             )
+
+    def _owner_rows(
+        self, table: str, items: Iterable[tuple[BaseModel, Extraction]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """Rows of labs or needs with their extraction, and the rows of their mentions."""
+        shape, profile = self._shapes[table], self._shapes[f"{table}_profile"]
+        mention_table = "has_capability" if table == "lab" else "requires"
+        rows, mentions = [], []
+        for obj, ex in items:
+            extraction = dump(ex)
+            found = extraction.pop("mentions")
+            row = {**shape.encode(dump(obj)), **profile.encode(extraction)}
+            if isinstance(obj, Lab):
+                row["search_key"] = search_key(obj)
+            rows.append(row)
+            mentions.extend(self._mentions_rows(mention_table, row["id"], found))
+        return rows, mentions
 
     def upsert_labs(self, labs: Iterable[tuple[Lab, Extraction]]) -> None:
         """Write labs with their capabilities, replacing earlier ones, in one transaction."""
-        items = list(labs)
+        rows, mentions = self._owner_rows("lab", labs)
         with self._write() as cur:
-            for lab, ex in items:
-                cur.execute(
-                    "INSERT INTO lab (id, name, acronym, city, description, language, keywords, terms,"
-                    " postcode, institutions, parent_ids, domains, search_key, attrs)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                    " name=excluded.name, acronym=excluded.acronym, city=excluded.city,"
-                    " description=excluded.description, language=excluded.language,"
-                    " keywords=excluded.keywords, terms=excluded.terms, postcode=excluded.postcode,"
-                    " institutions=excluded.institutions, parent_ids=excluded.parent_ids,"
-                    " domains=excluded.domains, search_key=excluded.search_key,"
-                    " attrs=excluded.attrs",
-                    (
-                        lab.id,
-                        lab.name,
-                        lab.acronym,
-                        lab.city,
-                        lab.description,
-                        ex.language,
-                        json.dumps(list(ex.keywords)),
-                        json.dumps(list(ex.terms)),
-                        lab.postcode,
-                        json.dumps(list(lab.institutions)),
-                        json.dumps(list(lab.parent_ids)),
-                        lab.domains,
-                        search_key(lab),
-                        json.dumps(lab.extras()),
-                    ),
-                )
-                self._write_mentions(cur, "has_capability", "lab_id", lab.id, ex.mentions)
+            cur.executemany(self._sql["lab"], rows)
+            self._put_mentions(cur, "has_capability", [r["id"] for r in rows], mentions)
 
     def upsert_company(self, company: Company) -> None:
         """Write one company."""
@@ -307,31 +403,13 @@ class EmbeddedGraphStore:
 
     def upsert_companies(self, companies: Iterable[Company]) -> None:
         """Write companies, in one transaction."""
-        items = list(companies)
+        rows = self._rows_of("company", companies)
         with self._write() as cur:
-            for c in items:
-                self._put_company(cur, c)
+            cur.executemany(self._sql["company"], rows)
 
-    @staticmethod
-    def _put_company(cur: sqlite3.Cursor, c: Company) -> None:
-        cur.execute(
-            "INSERT INTO company (id, name, city, naf, size, illustrative, category, region, siren)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name=excluded.name, city=excluded.city,"
-            " naf=excluded.naf, size=excluded.size, illustrative=excluded.illustrative,"
-            " category=excluded.category, region=excluded.region, siren=excluded.siren",
-            (
-                c.id,
-                c.name,
-                c.city,
-                c.naf,
-                c.size,
-                int(c.illustrative),
-                c.category,
-                c.region,
-                c.siren,
-            ),
-        )
+    def _rows_of(self, table: str, items: Iterable[BaseModel]) -> list[dict[str, Any]]:
+        shape = self._shapes[table]
+        return [shape.encode(dump(obj)) for obj in items]
 
     def upsert_projects(
         self,
@@ -340,15 +418,12 @@ class EmbeddedGraphStore:
         topics: Mapping[str, Extraction] | None = None,
     ) -> None:
         """Write projects, participations (partners must exist) and ABOUT links, at once."""
-        items, parts = list(projects), list(participations)
+        rows, parts = self._rows_of("project", projects), list(participations)
+        about: list[dict[str, Any]] = []
+        for project_id, ex in (topics or {}).items():
+            about.extend(self._mentions_rows("project_about", project_id, dump(ex)["mentions"]))
         with self._write() as cur:
-            cur.executemany(
-                "INSERT INTO project (id, source, acronym, year, topic_code, topic, text)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
-                " source=excluded.source, acronym=excluded.acronym, year=excluded.year,"
-                " topic_code=excluded.topic_code, topic=excluded.topic, text=excluded.text",
-                [(p.id, p.source, p.acronym, p.year, p.topic_code, p.topic, p.text) for p in items],
-            )
+            cur.executemany(self._sql["project"], rows)
             for part in parts:
                 table = "lab" if part.partner_kind == "lab" else "company"
                 found = cur.execute(
@@ -360,27 +435,18 @@ class EmbeddedGraphStore:
                         f"Partenaire inconnu : {part.partner_kind} {part.partner_id}",
                         f"Unknown partner: {part.partner_kind} {part.partner_id}",
                     )
-            cur.executemany(
-                "INSERT INTO participation (project_id, partner_kind, partner_id, coordinator)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT(project_id, partner_kind, partner_id)"
-                " DO UPDATE SET coordinator=excluded.coordinator",
-                [(p.project_id, p.partner_kind, p.partner_id, int(p.coordinator)) for p in parts],
-            )
-            for project_id, ex in (topics or {}).items():
-                self._write_mentions(cur, "project_about", "project_id", project_id, ex.mentions)
+            cur.executemany(self._sql["participation"], self._rows_of("participation", parts))
+            self._put_mentions(cur, "project_about", list(topics or {}), about)
 
     def link_lab_parents(self) -> None:
         """Nothing to do: PART_OF is read from each lab's ``parent_ids`` (kept for the interface)."""
 
     def replace_collaborations(self, collaborations: Iterable[Collaboration]) -> None:
         """Replace every lab–company collaboration edge, in one transaction."""
-        items = list(collaborations)
+        rows = self._rows_of("collaboration", collaborations)
         with self._write() as cur:
             cur.execute("DELETE FROM collaboration")
-            cur.executemany(
-                "INSERT INTO collaboration (lab_id, company_id, projects, years) VALUES (?, ?, ?, ?)",
-                [(c.lab_id, c.company_id, c.projects, json.dumps(list(c.years))) for c in items],
-            )
+            cur.executemany(self._sql["collaboration"], rows)
 
     def upsert_need(
         self, need: Need, extraction: Extraction, company: Company | None = None
@@ -394,14 +460,14 @@ class EmbeddedGraphStore:
         """Write needs (and the given companies) with their requirements, in one transaction;
         returns how many needs were new."""
         latest = {need.id: (need, ex) for need, ex in needs}
-        owners = list(companies)
+        owners = self._rows_of("company", companies)
+        rows, mentions = self._owner_rows("need", latest.values())
         # the revision stays: matching reads neither needs nor the companies written with them
         # (new ones, without projects, so that no track record or industry signal changes)
         with self._write(bump=False) as cur:
-            for company in owners:
-                self._put_company(cur, company)
+            cur.executemany(self._sql["company"], owners)
             new = 0
-            for need, extraction in latest.values():
+            for need, _ in latest.values():
                 if not cur.execute(
                     "SELECT 1 FROM company WHERE id = ?", (need.company_id,)
                 ).fetchone():
@@ -411,25 +477,8 @@ class EmbeddedGraphStore:
                     )
                 existed = cur.execute("SELECT 1 FROM need WHERE id = ?", (need.id,)).fetchone()
                 new += existed is None
-                cur.execute(
-                    "INSERT INTO need (id, company_id, title, text, illustrative, language,"
-                    " keywords, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE"
-                    " SET company_id=excluded.company_id, title=excluded.title,"
-                    " text=excluded.text, illustrative=excluded.illustrative,"
-                    " language=excluded.language, keywords=excluded.keywords,"
-                    " terms=excluded.terms",
-                    (
-                        need.id,
-                        need.company_id,
-                        need.title,
-                        need.text,
-                        int(need.illustrative),
-                        extraction.language,
-                        json.dumps(list(extraction.keywords)),
-                        json.dumps(list(extraction.terms)),
-                    ),
-                )
-                self._write_mentions(cur, "requires", "need_id", need.id, extraction.mentions)
+            cur.executemany(self._sql["need"], rows)
+            self._put_mentions(cur, "requires", list(latest), mentions)
         return new
 
     # -- reads ------------------------------------------------------------------------------
@@ -440,37 +489,15 @@ class EmbeddedGraphStore:
             "SELECT concept_id, broader_id FROM broader ORDER BY concept_id, broader_id"
         ):
             broader.setdefault(r["concept_id"], []).append(r["broader_id"])
+        shape = self._shapes["concept"]
         return [
-            Concept(
-                id=r["id"],
-                kind=r["kind"],
-                label_fr=r["label_fr"],
-                label_en=r["label_en"],
-                alt_fr=tuple(json.loads(r["alt_fr"])),
-                alt_en=tuple(json.loads(r["alt_en"])),
-                broader=tuple(broader.get(r["id"], ())),
-                esco=r["esco"],
-                euroscivoc=r["euroscivoc"],
-                naf=r["naf"],
-                source=r["source"],
-            )
+            shape.read(r, broader=broader.get(r["id"], ()))
             for r in self._rows("SELECT * FROM concept ORDER BY id")
         ]
 
-    @staticmethod
-    def _lab(r: sqlite3.Row) -> Lab:
-        return Lab(
-            id=r["id"],
-            name=r["name"],
-            acronym=r["acronym"],
-            city=r["city"],
-            description=r["description"],
-            postcode=r["postcode"],
-            institutions=tuple(json.loads(r["institutions"])),
-            parent_ids=tuple(json.loads(r["parent_ids"])),
-            domains=r["domains"],
-            **json.loads(r["attrs"]),
-        )
+    def _lab(self, r: sqlite3.Row) -> Lab:
+        lab: Lab = self._shapes["lab"].read(r)
+        return lab
 
     def labs(self) -> list[Lab]:
         """Every lab, ordered by id."""
@@ -481,20 +508,15 @@ class EmbeddedGraphStore:
         rows = self._rows("SELECT * FROM lab WHERE id = ?", (lab_id,))
         return self._lab(rows[0]) if rows else None
 
-    def _profiles(
-        self, table: str, mention_table: str, key: str, owner: str | None = None
-    ) -> dict[str, Extraction]:
-        mentions = self._mentions(mention_table, key, owner)
+    def _profiles(self, table: str, owner: str | None = None) -> dict[str, Extraction]:
+        mention_table = "has_capability" if table == "lab" else "requires"
+        mentions = self._mentions(mention_table, owner)
+        shape = self._shapes[f"{table}_profile"]
         where = "WHERE id = ?" if owner is not None else ""
         return {
-            r["id"]: Extraction(
-                language=r["language"],
-                mentions=tuple(mentions.get(r["id"], ())),
-                keywords=tuple(json.loads(r["keywords"])),
-                terms=tuple(json.loads(r["terms"])),
-            )
+            r["id"]: shape.read(r, mentions=mentions.get(r["id"], ()))
             for r in self._rows(
-                f"SELECT id, language, keywords, terms FROM {table} {where} ORDER BY id",  # noqa: S608
+                f"SELECT * FROM {table} {where} ORDER BY id",  # noqa: S608
                 () if owner is None else (owner,),
             )
         }
@@ -521,28 +543,16 @@ class EmbeddedGraphStore:
 
     def lab_profiles(self) -> dict[str, Extraction]:
         """Each lab's extraction, by lab id."""
-        return self._profiles("lab", "has_capability", "lab_id")
+        return self._profiles("lab")
 
     def company(self, company_id: str) -> Company | None:
         """One company, or None."""
         rows = self._rows("SELECT * FROM company WHERE id = ?", (company_id,))
-        if not rows:
-            return None
-        return self._company(rows[0])
+        return self._company(rows[0]) if rows else None
 
-    @staticmethod
-    def _company(r: sqlite3.Row) -> Company:
-        return Company(
-            id=r["id"],
-            name=r["name"],
-            city=r["city"],
-            naf=r["naf"],
-            size=r["size"],
-            illustrative=bool(r["illustrative"]),
-            category=r["category"],
-            region=r["region"],
-            siren=r["siren"],
-        )
+    def _company(self, r: sqlite3.Row) -> Company:
+        company: Company = self._shapes["company"].read(r)
+        return company
 
     def companies(self) -> list[Company]:
         """Every company, ordered by id."""
@@ -550,28 +560,14 @@ class EmbeddedGraphStore:
 
     def projects(self) -> list[Project]:
         """Every project, ordered by id."""
-        return [
-            Project(
-                id=r["id"],
-                source=r["source"],
-                acronym=r["acronym"],
-                year=r["year"],
-                topic_code=r["topic_code"],
-                topic=r["topic"],
-                text=r["text"],
-            )
-            for r in self._rows("SELECT * FROM project ORDER BY id")
-        ]
+        shape = self._shapes["project"]
+        return [shape.read(r) for r in self._rows("SELECT * FROM project ORDER BY id")]
 
     def participations(self) -> list[Participation]:
         """Every participation, ordered by project, kind and partner."""
+        shape = self._shapes["participation"]
         return [
-            Participation(
-                project_id=r["project_id"],
-                partner_kind=r["partner_kind"],
-                partner_id=r["partner_id"],
-                coordinator=bool(r["coordinator"]),
-            )
+            shape.read(r)
             for r in self._rows(
                 "SELECT * FROM participation ORDER BY project_id, partner_kind, partner_id"
             )
@@ -580,28 +576,18 @@ class EmbeddedGraphStore:
     def collaborations(self, lab_id: str | None = None) -> list[Collaboration]:
         """Lab–company collaboration edges (of one lab when given), ordered by lab and company."""
         where, params = ("WHERE lab_id = ?", (lab_id,)) if lab_id else ("", ())
+        shape = self._shapes["collaboration"]
         return [
-            Collaboration(
-                lab_id=r["lab_id"],
-                company_id=r["company_id"],
-                projects=r["projects"],
-                years=tuple(json.loads(r["years"])),
-            )
+            shape.read(r)
             for r in self._rows(
                 f"SELECT * FROM collaboration {where} ORDER BY lab_id, company_id",  # noqa: S608
                 params,
             )
         ]
 
-    @staticmethod
-    def _need(r: sqlite3.Row) -> Need:
-        return Need(
-            id=r["id"],
-            company_id=r["company_id"],
-            title=r["title"],
-            text=r["text"],
-            illustrative=bool(r["illustrative"]),
-        )
+    def _need(self, r: sqlite3.Row) -> Need:
+        need: Need = self._shapes["need"].read(r)
+        return need
 
     def needs(self) -> list[Need]:
         """Every need, ordered by id."""
@@ -623,11 +609,11 @@ class EmbeddedGraphStore:
 
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
-        return self._profiles("need", "requires", "need_id")
+        return self._profiles("need")
 
     def need_profile(self, need_id: str) -> Extraction | None:
         """One need's extraction, or None."""
-        return self._profiles("need", "requires", "need_id", need_id).get(need_id)
+        return self._profiles("need", need_id).get(need_id)
 
     def revision(self) -> str:
         """The token of the last write of what matching reads ("" before any)."""

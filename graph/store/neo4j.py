@@ -40,6 +40,7 @@ from graph.model import (
 from graph.search import order, query_words, search_key
 from graph.settings import Settings
 from graph.store import cypher
+from graph.store.rows import check_disjoint, dump, load
 
 # the driver logs each retry; the store reports the failure itself (StoreUnavailable)
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -102,15 +103,22 @@ def _batches(rows: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]
 
 
 def _mentions(mentions: Iterable[ConceptMention]) -> list[dict[str, Any]]:
+    """Each mention's concept, and the properties of the relationship to it."""
     return [
-        {
-            "concept_id": m.concept_id,
-            "weight": m.weight,
-            "evidence": list(m.evidence),
-            "sources": list(m.sources),
-        }
-        for m in mentions
+        {"concept_id": m.concept_id, "props": dump(m, exclude=("concept_id",))} for m in mentions
     ]
+
+
+# a lab's or a need's node also holds its extraction (mentions apart: relationships)
+check_disjoint(Lab, Extraction)
+check_disjoint(Need, Extraction)
+
+
+def _profile_props(ex: Extraction) -> dict[str, Any]:
+    """The extraction's properties on its owner's node (terms as one string)."""
+    props = dump(ex, exclude=("mentions",))
+    props["terms"] = _join_terms(ex.terms)
+    return props
 
 
 def _join_terms(terms: Sequence[str]) -> str:
@@ -128,21 +136,16 @@ def _split_terms(value: Any) -> tuple[str, ...]:
     return tuple(value or ())  # a list, as stores written before this change hold
 
 
-def _extraction(record: Any) -> Extraction:
-    return Extraction(
-        language=record["language"] or "fr",
-        mentions=tuple(
-            ConceptMention(
-                concept_id=m["concept_id"],
-                weight=m["weight"],
-                evidence=tuple(m["evidence"] or ()),
-                sources=tuple(m.get("sources") or ()),
-            )
-            for m in record["mentions"]
-        ),
-        keywords=tuple(record["keywords"] or ()),
-        terms=_split_terms(record["terms"]),
-    )
+def _extraction(props: Mapping[str, Any], mentions: Iterable[Mapping[str, Any]]) -> Extraction:
+    """An extraction from its owner's node properties and its mentions' relationships."""
+    values = {**props, "terms": _split_terms(props.get("terms")), "mentions": list(mentions)}
+    values["language"] = values.get("language") or "fr"
+    return load(Extraction, values)
+
+
+def _lab(props: Mapping[str, Any]) -> Lab:
+    # labs written before every field was a property kept some in one JSON ``attrs``
+    return load(Lab, {**json.loads(props.get("attrs") or "{}"), **props})
 
 
 class Neo4jGraphStore:
@@ -257,16 +260,10 @@ class Neo4jGraphStore:
         rows = [
             {
                 "id": c.id,
-                "kind": c.kind,
-                "label_fr": c.label_fr,
-                "label_en": c.label_en,
-                "alt_fr": list(c.alt_fr),
-                "alt_en": list(c.alt_en),
-                "synonyms": " ; ".join((*c.alt_fr, *c.alt_en)),
-                "esco": c.esco,
-                "euroscivoc": c.euroscivoc,
-                "naf": c.naf,
-                "source": c.source,
+                "props": {
+                    **dump(c, exclude=("broader",)),
+                    "synonyms": " ; ".join((*c.alt_fr, *c.alt_en)),
+                },
                 "broader": list(c.broader),
             }
             for c in concepts
@@ -282,50 +279,21 @@ class Neo4jGraphStore:
 
     def upsert_labs(self, labs: Iterable[tuple[Lab, Extraction]]) -> None:
         """Write labs with their capabilities, replacing earlier ones, in one transaction."""
-        rows = [
-            {
-                "id": lab.id,
-                "name": lab.name,
-                "acronym": lab.acronym,
-                "city": lab.city,
-                "description": lab.description,
-                "language": ex.language,
-                "keywords": list(ex.keywords),
-                "terms": _join_terms(ex.terms),
-                "mentions": _mentions(ex.mentions),
-                "postcode": lab.postcode,
-                "institutions": list(lab.institutions),
-                "parent_ids": list(lab.parent_ids),
-                "domains": lab.domains,
-                "search_key": search_key(lab),
-                "attrs": json.dumps(lab.extras()),
-            }
-            for lab, ex in labs
-        ]
+        rows, links = [], []
+        for lab, ex in labs:
+            # ``attrs``: where labs written by an earlier version kept some fields (dropped)
+            rows.append(
+                {**dump(lab), **_profile_props(ex), "search_key": search_key(lab), "attrs": None}
+            )
+            links.append({"id": lab.id, "mentions": _mentions(ex.mentions)})
 
         def work(tx: ManagedTransaction) -> None:
-            for batch in _batches(rows):
-                # each statement gets only what it uses: packing the rows is a real cost
-                props = [{k: v for k, v in row.items() if k != "mentions"} for row in batch]
-                links = [{"id": row["id"], "mentions": row["mentions"]} for row in batch]
-                tx.run(cypher.UPSERT_LABS_QUERY, rows=props).consume()
-                tx.run(cypher.LINK_CAPABILITIES_QUERY, rows=links).consume()
+            # each statement gets only what it uses: packing the rows is a real cost
+            for batch, link_batch in zip(_batches(rows), _batches(links), strict=True):
+                tx.run(cypher.UPSERT_LABS_QUERY, rows=batch).consume()
+                tx.run(cypher.LINK_CAPABILITIES_QUERY, rows=link_batch).consume()
 
         self._write(work)
-
-    @staticmethod
-    def _company_params(c: Company) -> dict[str, Any]:
-        return {
-            "id": c.id,
-            "name": c.name,
-            "city": c.city,
-            "naf": c.naf,
-            "size": c.size,
-            "illustrative": c.illustrative,
-            "category": c.category,
-            "region": c.region,
-            "siren": c.siren,
-        }
 
     def upsert_company(self, company: Company) -> None:
         """Write one company."""
@@ -333,7 +301,7 @@ class Neo4jGraphStore:
 
     def upsert_companies(self, companies: Iterable[Company]) -> None:
         """Write companies, in one transaction."""
-        rows = [self._company_params(c) for c in companies]
+        rows = [dump(c) for c in companies]
 
         def work(tx: ManagedTransaction) -> None:
             for batch in _batches(rows):
@@ -351,25 +319,10 @@ class Neo4jGraphStore:
         about = [
             {"id": pid, "mentions": _mentions(ex.mentions)} for pid, ex in (topics or {}).items()
         ]
-        rows: list[dict[str, Any]] = [
-            {
-                "id": p.id,
-                "source": p.source,
-                "acronym": p.acronym,
-                "year": p.year,
-                "topic_code": p.topic_code,
-                "topic": p.topic,
-                "text": p.text,
-            }
-            for p in projects
-        ]
-        parts: list[dict[str, Any]] = [
-            {
-                "project_id": p.project_id,
-                "partner_kind": p.partner_kind,
-                "partner_id": p.partner_id,
-                "coordinator": p.coordinator,
-            }
+        rows = [dump(p) for p in projects]
+        keys = ("project_id", "partner_kind", "partner_id")
+        parts = [
+            {**{k: getattr(p, k) for k in keys}, "props": dump(p, exclude=keys)}
             for p in participations
         ]
 
@@ -392,13 +345,9 @@ class Neo4jGraphStore:
 
     def replace_collaborations(self, collaborations: Iterable[Collaboration]) -> None:
         """Replace every lab–company collaboration edge, in one transaction."""
+        ends = ("lab_id", "company_id")
         rows = [
-            {
-                "lab_id": c.lab_id,
-                "company_id": c.company_id,
-                "projects": c.projects,
-                "years": list(c.years),
-            }
+            {**{k: getattr(c, k) for k in ends}, "props": dump(c, exclude=ends)}
             for c in collaborations
         ]
 
@@ -425,23 +374,11 @@ class Neo4jGraphStore:
         """Write needs (and the given companies) with their requirements, in one transaction;
         returns how many needs were new."""
         latest = {need.id: (need, ex) for need, ex in needs}
-        rows: list[dict[str, Any]] = [
-            {
-                "id": need.id,
-                "company_id": need.company_id,
-                "title": need.title,
-                "text": need.text,
-                "illustrative": need.illustrative,
-                "language": ex.language,
-                "keywords": list(ex.keywords),
-                "terms": _join_terms(ex.terms),
-            }
-            for need, ex in latest.values()
-        ]
+        rows = [{**dump(need), **_profile_props(ex)} for need, ex in latest.values()]
         links = [
             {"id": need.id, "mentions": _mentions(ex.mentions)} for need, ex in latest.values()
         ]
-        company_rows = [self._company_params(c) for c in companies]
+        company_rows = [dump(c) for c in companies]
 
         def work(tx: ManagedTransaction) -> int:
             for batch in _batches(company_rows):
@@ -469,36 +406,9 @@ class Neo4jGraphStore:
     def concepts(self) -> list[Concept]:
         """Every concept, ordered by id."""
         return [
-            Concept(
-                id=r["c"]["id"],
-                kind=r["c"]["kind"],
-                label_fr=r["c"]["label_fr"],
-                label_en=r["c"]["label_en"],
-                alt_fr=tuple(r["c"].get("alt_fr") or ()),
-                alt_en=tuple(r["c"].get("alt_en") or ()),
-                broader=tuple(r["broader"]),
-                esco=r["c"].get("esco"),
-                euroscivoc=r["c"].get("euroscivoc"),
-                naf=r["c"].get("naf"),
-                source=r["c"].get("source") or "passerelle",
-            )
+            load(Concept, {**r["c"], "broader": r["broader"]})
             for r in self._read(cypher.CONCEPTS_QUERY)
         ]
-
-    @staticmethod
-    def _lab(d: dict[str, Any]) -> Lab:
-        return Lab(
-            id=d["id"],
-            name=d["name"],
-            acronym=d.get("acronym"),
-            city=d.get("city"),
-            description=d.get("description") or "",
-            postcode=d.get("postcode"),
-            institutions=tuple(d.get("institutions") or ()),
-            parent_ids=tuple(d.get("parent_ids") or ()),
-            domains=d.get("domains") or "",
-            **json.loads(d.get("attrs") or "{}"),
-        )
 
     def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:
         """Labs matching ``query`` (see ``graph.search``), found with the full-text index on
@@ -514,23 +424,26 @@ class Neo4jGraphStore:
         ids = order(((r["id"], r["name"], r["acronym"]) for r in hits), words)
         page = ids[offset : offset + limit]
         found = {
-            r["l"]["id"]: self._lab(r["l"])
+            r["l"]["id"]: _lab(r["l"])
             for r in (self._read(cypher.LABS_BY_ID_QUERY, ids=page) if page else [])
         }
         return len(ids), [found[i] for i in page]
 
     def labs(self) -> list[Lab]:
         """Every lab, ordered by id."""
-        return [self._lab(r["l"]) for r in self._read(cypher.LABS_QUERY)]
+        return [_lab(r["l"]) for r in self._read(cypher.LABS_QUERY)]
 
     def lab(self, lab_id: str) -> Lab | None:
         """One lab, or None."""
         rows = self._read(cypher.LAB_QUERY, id=lab_id)
-        return self._lab(rows[0]["l"]) if rows else None
+        return _lab(rows[0]["l"]) if rows else None
 
     def lab_profiles(self) -> dict[str, Extraction]:
         """Each lab's extraction, by lab id."""
-        return {r["id"]: _extraction(r) for r in self._read(cypher.LAB_PROFILES_QUERY)}
+        return {
+            r["id"]: _extraction(r["props"], r["mentions"])
+            for r in self._read(cypher.LAB_PROFILES_QUERY)
+        }
 
     def company(self, company_id: str) -> Company | None:
         """One company, or None."""
@@ -539,17 +452,7 @@ class Neo4jGraphStore:
 
     @staticmethod
     def _company(d: dict[str, Any]) -> Company:
-        return Company(
-            id=d["id"],
-            name=d["name"],
-            city=d.get("city"),
-            naf=d.get("naf"),
-            size=d.get("size"),
-            illustrative=bool(d.get("illustrative")),
-            category=d.get("category"),
-            region=d.get("region"),
-            siren=d.get("siren"),
-        )
+        return load(Company, d)
 
     def companies(self) -> list[Company]:
         """Every company, ordered by id."""
@@ -557,52 +460,22 @@ class Neo4jGraphStore:
 
     def projects(self) -> list[Project]:
         """Every project, ordered by id."""
-        return [
-            Project(
-                id=d["id"],
-                source=d["source"],
-                acronym=d.get("acronym"),
-                year=d.get("year"),
-                topic_code=d.get("topic_code"),
-                topic=d.get("topic"),
-                text=d.get("text") or "",
-            )
-            for d in (r["p"] for r in self._read(cypher.PROJECTS_QUERY))
-        ]
+        return [load(Project, r["p"]) for r in self._read(cypher.PROJECTS_QUERY)]
 
     def participations(self) -> list[Participation]:
         """Every participation, ordered by project, kind and partner."""
-        return [
-            Participation(
-                project_id=r["project_id"],
-                partner_kind=r["partner_kind"],
-                partner_id=r["partner_id"],
-                coordinator=bool(r["coordinator"]),
-            )
-            for r in self._read(cypher.PARTICIPATIONS_QUERY)
-        ]
+        return [load(Participation, r["r"]) for r in self._read(cypher.PARTICIPATIONS_QUERY)]
 
     def collaborations(self, lab_id: str | None = None) -> list[Collaboration]:
         """Lab–company collaboration edges (of one lab when given), ordered by lab and company."""
         return [
-            Collaboration(
-                lab_id=r["lab_id"],
-                company_id=r["company_id"],
-                projects=r["projects"],
-                years=tuple(r["years"] or ()),
-            )
+            load(Collaboration, r["r"])
             for r in self._read(cypher.COLLABORATIONS_QUERY, lab_id=lab_id)
         ]
 
     @staticmethod
     def _need(d: dict[str, Any]) -> Need:
-        return Need(
-            id=d["id"],
-            company_id=d["company_id"],
-            title=d["title"],
-            text=d["text"],
-            illustrative=bool(d.get("illustrative")),
-        )
+        return load(Need, d)
 
     def needs(self) -> list[Need]:
         """Every need, ordered by id."""
@@ -620,16 +493,19 @@ class Neo4jGraphStore:
             return None
         r = rows[0]
         company = self._company(r["c"]) if r["c"] is not None else None
-        return self._need(r["n"]), _extraction(r), company
+        return self._need(r["n"]), _extraction(r["n"], r["mentions"]), company
 
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
-        return {r["id"]: _extraction(r) for r in self._read(cypher.NEED_PROFILES_QUERY)}
+        return {
+            r["id"]: _extraction(r["props"], r["mentions"])
+            for r in self._read(cypher.NEED_PROFILES_QUERY)
+        }
 
     def need_profile(self, need_id: str) -> Extraction | None:
         """One need's extraction, or None."""
         rows = self._read(cypher.NEED_PROFILE_QUERY, id=need_id)
-        return _extraction(rows[0]) if rows else None
+        return _extraction(rows[0]["props"], rows[0]["mentions"]) if rows else None
 
     def revision(self) -> str:
         """The token of the last write of what matching reads ("" before any)."""

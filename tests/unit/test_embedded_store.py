@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,121 @@ def test_unusable_home_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(StoreError, match="Impossible d'ouvrir"):
         EmbeddedGraphStore(blocker / "sub")
+
+
+def test_a_store_written_before_every_table_had_attrs_still_reads_whole(tmp_path: Path) -> None:
+    """A store file written by the version whose rows listed fields by hand (SQL dump kept in
+    tests/unit/data) opens, reads back every field, and takes new writes."""
+    from graph.model import Collaboration, Participation, Project
+
+    dump = (Path(__file__).parent / "data" / "embedded_store_before_attrs.sql").read_text("utf-8")
+    conn = sqlite3.connect(tmp_path / DB_NAME)
+    conn.executescript(dump)
+    conn.close()
+    store = EmbeddedGraphStore(tmp_path)
+    welding = ConceptMention(
+        concept_id="welding", weight=0.75, evidence=("soudage",), sources=("description", "anr")
+    )
+    lem3 = Lab(
+        id="201119725X",
+        name="Laboratoire d'Étude des Microstructures",
+        acronym="LEM3",
+        city="Metz",
+        description="Soudage.",
+        postcode="57070",
+        institutions=("Université de Lorraine", "CNRS"),
+        parent_ids=("200918462H",),
+        domains="Sciences pour l'ingénieur",
+        kind="unit",
+        institution_codes=("LORRAINE", "CNRS"),
+        panels="PE8",
+        description_en="Welding.",
+        description_source="passerelle, 2026-12-01",
+        profile_key="abc",
+    )
+    ijl = Lab(id="200918462H", name="Institut Jean Lamour", kind="organisation")
+    acme = Company(
+        id="acme",
+        name="Acme",
+        city="Metz",
+        naf="25.62B",
+        size="PME",
+        illustrative=True,
+        category="PME",
+        region="Grand Est",
+        siren="123456789",
+    )
+    need = Need(
+        id="need-1",
+        company_id="acme",
+        title="Soudures",
+        text="Nos soudures cassent.",
+        illustrative=True,
+    )
+    need_ex = Extraction(
+        language="fr",
+        mentions=(ConceptMention(concept_id="tig_welding", weight=0.5, evidence=("soudures",)),),
+        keywords=("soudure",),
+        terms=("soudur", "cass"),
+    )
+    assert store.concepts() == [
+        Concept(
+            id="tig_welding",
+            kind="process",
+            label_fr="soudage « TIG »",
+            label_en="TIG welding",
+            alt_en=("GTAW",),
+            broader=("welding",),
+            esco="http://data.europa.eu/esco/skill/x",
+            euroscivoc="ev1",
+            source="esco",
+        ),
+        Concept(
+            id="welding",
+            kind="process",
+            label_fr="soudage",
+            label_en="welding",
+            alt_fr=("soudure",),
+            naf="25.62B",
+        ),
+    ]
+    assert store.labs() == [ijl, lem3]
+    assert store.lab_profiles() == {
+        ijl.id: Extraction(language="en"),
+        lem3.id: Extraction(
+            language="fr",
+            mentions=(welding,),
+            keywords=("mise en forme",),
+            terms=("soudag", "form"),
+        ),
+    }
+    assert store.companies() == [acme]
+    assert store.projects() == [
+        Project(
+            id="ANR-1",
+            source="anr",
+            acronym="WELD",
+            year=2021,
+            topic_code="CE08",
+            topic="Matériaux",
+            text="Soudage « TIG ».",
+        )
+    ]
+    assert store.participations() == [
+        Participation(project_id="ANR-1", partner_kind="company", partner_id="acme"),
+        Participation(
+            project_id="ANR-1", partner_kind="lab", partner_id="201119725X", coordinator=True
+        ),
+    ]
+    assert store.collaborations() == [
+        Collaboration(lab_id="201119725X", company_id="acme", projects=1, years=(2021,))
+    ]
+    assert store.stored_need("need-1") == (need, need_ex, acme)
+    assert store.search_labs("lem3", 10) == (1, [lem3])
+    # and it takes new writes of the same things, reading the same
+    before = (store.labs(), store.lab_profiles(), store.companies(), store.needs())
+    store.upsert_labs(list(zip(store.labs(), store.lab_profiles().values(), strict=True)))
+    store.upsert_needs([(need, need_ex)], [acme])
+    assert (store.labs(), store.lab_profiles(), store.companies(), store.needs()) == before
+    assert store.integrity_ok()
+    store.close()
