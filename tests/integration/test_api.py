@@ -89,7 +89,7 @@ def test_match_bad_input(
     r = client.post("/api/match", json=payload)
     assert r.status_code == status
     body = r.json()
-    assert set(body) == {"error", "message", "message_en", "where"}
+    assert set(body) == {"error", "message", "message_en", "where", "request_id"}
     assert where in (body["where"] or "")
     assert "Traceback" not in r.text
 
