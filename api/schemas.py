@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from api.errors import check_chars
 from graph.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
 from graph.matching import ConceptContribution, Pairing
 from graph.model import Extraction, Lab, Need
@@ -27,16 +28,18 @@ MAX_ID_CHARS = 300
 """Longest lab or need id in a path (lab ids of registers' partners are normalised names)."""
 MAX_QUERY_CHARS = 200
 """Longest search query, in characters."""
+MAX_OFFSET = 1_000_000
+"""Largest ``offset`` of a page of labs (far beyond any graph we hold; keeps it a 64-bit integer
+for the stores)."""
 
 _CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 """Control characters other than tab, line feed and carriage return."""
-_SURROGATES = r"\ud800-\udfff"
-TEXT_PATTERN = (
-    rf"^[^\S{_CONTROL}{_SURROGATES}]*[^\s{_CONTROL}{_SURROGATES}][^{_CONTROL}{_SURROGATES}]*$"
-)
-"""Some character other than a space, and no control character or lone surrogate."""
-NAME_PATTERN = rf"^(?:_|[^\w{_CONTROL}{_SURROGATES}])*[^\W_][^{_CONTROL}{_SURROGATES}]*$"
-"""At least one letter or digit, and no control character or lone surrogate."""
+# Lone surrogates are refused by ``_Request``'s validator, not by the patterns: the fuzzer's
+# schema validator (Rust) cannot compile a surrogate range and would drop the whole pattern.
+TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+"""Some character other than a space, and no control character."""
+NAME_PATTERN = rf"^(?:_|[^\w{_CONTROL}])*[^\W_][^{_CONTROL}]*$"
+"""At least one letter or digit, and no control character."""
 LINE_PATTERN = rf"^[^{_CONTROL}\n\r]*$"
 """No control character, no line break (query and path parameters; the URL cannot carry a
 lone surrogate). Written for both regular expression engines (Python's and pydantic's)."""
@@ -51,8 +54,25 @@ Siren = Annotated[
 digit is a Luhn key."""
 
 
+def _integral(value: object) -> object:
+    """JSON Schema counts 10.0 as an integer: take it as 10 (any other float stays refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_integral)]
+"""An integer as JSON Schema has it: ``10`` or ``10.0``, never ``"10"`` nor ``true``."""
+
+
 class _Request(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_forbidden_char(cls, value: object) -> object:
+        """No text field holds a lone surrogate or a control character (422)."""
+        return check_chars(value) if isinstance(value, str) else value
 
 
 class ScopeRequest(_Request):
@@ -85,7 +105,7 @@ class MatchRequest(_Request):
         pattern=TEXT_PATTERN,
         description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
     )
-    limit: int = Field(
+    limit: JsonInt = Field(
         10, ge=1, le=MAX_LIMIT, description="Nombre de laboratoires proposés (1 à 100)."
     )
     scope: ScopeRequest | None = Field(

@@ -8,6 +8,7 @@ from api.deps import ServiceDep
 from api.errors import error_responses
 from api.schemas import (
     LINE_PATTERN,
+    MAX_OFFSET,
     MAX_QUERY_CHARS,
     LabDetail,
     LabId,
@@ -37,7 +38,7 @@ def list_labs(
         description="mots du sigle, du nom ou de la ville",
     ),
     limit: int = Query(100, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="labs skipped before the page"),
 ) -> list[LabPublic]:
     """Labs whose acronym, name or city has a word starting with each word of ``q`` (accents and
     case ignored), the acronym equal to ``q`` first, then by name; ``X-Total-Count`` gives how
