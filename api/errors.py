@@ -52,7 +52,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SCOPE_KEY = "passerelle.request_id"
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _LONG_WORD = re.compile(rf"\S{{{MAX_ECHO_CHARS + 1},}}")
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 log = logging.getLogger("passerelle.api")
 

@@ -50,10 +50,7 @@ def slug(text: str, sep: str = "-") -> str:
     return sep.join(words(text))
 
 
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-FORBIDDEN_CHARS_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]*$"
-"""A regular expression (JSON Schema / Python syntax) for text free of control characters
-(other than tab, line feed and carriage return) and of lone surrogates."""
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def forbidden_char(text: str) -> str | None:
