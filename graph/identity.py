@@ -33,8 +33,8 @@ from graph.errors import InputError
 from graph.model import Company
 from graph.text import fold, forbidden_char, has_letter_or_digit, slug
 
-MAX_COMPANY_CHARS = 200
-"""Longest company name accepted, in characters."""
+MAX_COMPANY_CHARS = 300
+"""Longest company name accepted, in characters (the longest ANR partner name has 245)."""
 MAX_CITY_CHARS = 100
 """Longest city name accepted, in characters."""
 MAX_SIREN_CHARS = 20
