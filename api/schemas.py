@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from api.errors import check_chars
+from graph.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
 from graph.matching import ConceptContribution, Pairing
 from graph.model import (
     Company,
@@ -19,25 +22,103 @@ from graph.model import (
     Need,
     ProfileSource,
 )
-from graph.scope import Scope
-from graph.service import MAX_TEXT_CHARS, RankedLab, ScopeUsed
+from graph.scope import MAX_SCOPE_CHARS, Scope
+from graph.service import MAX_LIMIT, MAX_TEXT_CHARS, RankedLab, ScopeUsed
 from graph.text import surface_words
 from graph.track_record import TrackRecords
 from ingest.descriptions import provenance as description_provenance
 
+# -- requests -----------------------------------------------------------------------------
+# Every string field has a maximum length and a pattern, both in the OpenAPI document; the
+# patterns are checked with Python's ``re`` (``regex_engine``), the engine the fuzzer generates
+# with, so that the document and the checks agree.
+MAX_TITLE_CHARS = 300
+"""Longest need title, in characters."""
+MAX_ID_CHARS = 300
+"""Longest lab or need id in a path (lab ids of registers' partners are normalised names)."""
+MAX_QUERY_CHARS = 200
+"""Longest search query, in characters."""
+MAX_OFFSET = 1_000_000
+"""Largest ``offset`` of a page of labs (far beyond any graph we hold; keeps it a 64-bit integer
+for the stores)."""
+
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+"""Control characters other than tab, line feed and carriage return."""
+# Lone surrogates are refused by ``_Request``'s validator, not by the patterns: the fuzzer's
+# schema validator (Rust) cannot compile a surrogate range and would drop the whole pattern.
+TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+"""Some character other than a space, and no control character."""
+NAME_PATTERN = rf"^(?:_|[^\w{_CONTROL}])*[^\W_][^{_CONTROL}]*$"
+"""At least one letter or digit, and no control character."""
+LINE_PATTERN = rf"^[^{_CONTROL}\n\r]*$"
+"""No control character, no line break (query and path parameters; the URL cannot carry a
+lone surrogate). Written for both regular expression engines (Python's and pydantic's)."""
+SIREN_PATTERN = r"^[0-9]{3} ?[0-9]{3} ?[0-9]{3}$"
+"""Nine digits, optionally in groups of three (« 552 100 554 »); the Luhn key is checked too."""
+
+
+Siren = Annotated[
+    str, Field(max_length=11, pattern=SIREN_PATTERN, json_schema_extra={"format": "siren"})
+]
+"""A SIREN as the API takes it; ``format: siren`` tells a client (or a fuzzer) that its last
+digit is a Luhn key."""
+
+
+def _integral(value: object) -> object:
+    """JSON Schema counts 10.0 as an integer: take it as 10 (any other float stays refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_integral)]
+"""An integer as JSON Schema has it: ``10`` or ``10.0``, never ``"10"`` nor ``true``."""
+
 
 class _Request(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_forbidden_char(cls, value: object) -> object:
+        """No text field holds a lone surrogate or a control character (422)."""
+        return check_chars(value) if isinstance(value, str) else value
+
+
+class ScopeRequest(_Request):
+    """Which units may be suggested (see ``graph.scope.Scope``); ``{}`` is all of France."""
+
+    institution: str | None = Field(
+        None,
+        max_length=MAX_SCOPE_CHARS,
+        pattern=LINE_PATTERN,
+        description="Établissement de tutelle, nom ou sigle RNSR (« Université de Lorraine », "
+        "« LORRAINE »).",
+    )
+    region: str | None = Field(
+        None,
+        max_length=MAX_SCOPE_CHARS,
+        pattern=LINE_PATTERN,
+        description="Région (« Grand Est »), d'après le code postal des unités.",
+    )
+
+    def to_scope(self) -> Scope:
+        """The domain's scope."""
+        return Scope(institution=self.institution, region=self.region)
 
 
 class MatchRequest(_Request):
     """A need in free text, French or English."""
 
     text: str = Field(
-        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères)."
+        max_length=MAX_TEXT_CHARS,
+        pattern=TEXT_PATTERN,
+        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
     )
-    limit: int = Field(10, description="Nombre de laboratoires proposés (1 à 100).")
-    scope: Scope | None = Field(
+    limit: JsonInt = Field(
+        10, ge=1, le=MAX_LIMIT, description="Nombre de laboratoires proposés (1 à 100)."
+    )
+    scope: ScopeRequest | None = Field(
         None,
         description='Périmètre : {"institution": …} ou {"region": …} ; {} pour toute la '
         "France ; absent : le périmètre par défaut du déploiement.",
@@ -45,14 +126,59 @@ class MatchRequest(_Request):
 
 
 class NeedCreate(_Request):
-    """A need to store, with the company that expresses it."""
+    """A need to store, with the company that expresses it.
 
-    title: str = Field(description="Titre court du besoin.")
-    text: str = Field(
-        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères)."
+    The company is identified by its SIREN when given (checked with its Luhn key), otherwise
+    by its name and its city: the same name in another city is another company (see
+    ``graph.identity``)."""
+
+    title: str = Field(
+        max_length=MAX_TITLE_CHARS,
+        pattern=TEXT_PATTERN,
+        description=f"Titre court du besoin (au plus {MAX_TITLE_CHARS} caractères).",
     )
-    company: str = Field(description="Nom de l'entreprise.")
-    city: str | None = Field(None, description="Ville de l'entreprise.")
+    text: str = Field(
+        max_length=MAX_TEXT_CHARS,
+        pattern=TEXT_PATTERN,
+        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
+    )
+    company: str = Field(
+        max_length=MAX_COMPANY_CHARS,
+        pattern=NAME_PATTERN,
+        description=f"Nom de l'entreprise (au plus {MAX_COMPANY_CHARS} caractères, au moins une "
+        "lettre ou un chiffre).",
+    )
+    city: str | None = Field(
+        None,
+        max_length=MAX_CITY_CHARS,
+        pattern=NAME_PATTERN,
+        description="Ville de l'entreprise : avec le nom, elle l'identifie quand le SIREN manque.",
+    )
+    siren: Siren | None = Field(
+        None,
+        description="SIREN de l'entreprise (9 chiffres, clé de Luhn) : l'identifie à lui seul.",
+    )
+
+
+LabId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=LINE_PATTERN,
+        description="Numéro RNSR du laboratoire (ou id d'un partenaire de projet).",
+    ),
+]
+NeedId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=LINE_PATTERN,
+        description="Identifiant du besoin (need-…).",
+    ),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Nombre de résultats (1 à 100).")]
 
 
 class _Mirror(BaseModel):
@@ -357,15 +483,6 @@ class Readiness(BaseModel):
     """The store revision its snapshot was read from."""
     units: int
     """Research units in the snapshot."""
-
-
-class ErrorBody(BaseModel):
-    """An error: a code, a French message, its English version, and where."""
-
-    error: str
-    message: str
-    message_en: str
-    where: str | None = None
 
 
 # -- conversions --------------------------------------------------------------------------

@@ -8,11 +8,10 @@ full-text index on the key); the order is decided here, so that both give the sa
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from graph.model import Lab
-from graph.text import fold as fold_text
+from graph.text import slug
 
 MAX_QUERY_WORDS = 12
 
@@ -25,7 +24,7 @@ def fold(text: str | None) -> str:
     >>> fold("Laboratoire d'Énergétique et de Mécanique Théorique (LEMTA)")
     'laboratoire d energetique et de mecanique theorique lemta'
     """
-    return " ".join(re.findall(r"[a-z0-9]+", fold_text(text))) if text else ""
+    return slug(text, " ") if text else ""
 
 
 def search_key(lab: Lab) -> str:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import re
 import threading
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
@@ -21,10 +19,12 @@ import numpy.typing as npt
 from graph.context import ContextWeights, GraphContext, Topic
 from graph.errors import InputError, NotFoundError, PasserelleError
 from graph.geo import region_of
+from graph.identity import resolve_company
 from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ports import Extractor, GraphStore
 from graph.scope import Scope
+from graph.text import slug as slugify
 from graph.track_record import TrackRecord, TrackRecords, industry_strengths
 
 T = TypeVar("T")
@@ -82,19 +82,6 @@ class LabView:
     records: TrackRecords
     """Every lab's track record (``records.of(lab.id)`` is this one's)."""
     labels: Mapping[str, tuple[str, str]]
-
-
-def slugify(name: str) -> str:
-    """A stable ASCII id from a name.
-
-    Examples
-    --------
-    >>> slugify("Forges de la Seille (fictive)")
-    'forges-de-la-seille-fictive'
-    """
-    text = unicodedata.normalize("NFKD", name.lower().replace("œ", "oe"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def check_text(text: str, field: str = "text") -> str:
@@ -496,10 +483,18 @@ class PairingService:
         ]
 
     def submit_need(
-        self, *, title: str, text: str, company: str, city: str | None = None
+        self,
+        *,
+        title: str,
+        text: str,
+        company: str,
+        city: str | None = None,
+        siren: str | None = None,
     ) -> tuple[Need, Extraction, bool]:
         """Store a need of a company (created if unknown); the same need twice is stored once.
 
+        The company is found by the rule of ``graph.identity``: its SIREN when given (checked),
+        else its folded name and city; never merged with a namesake from another city.
         Returns the need, its extraction and whether it was new.
         """
         title = check_text(title, "title").strip()
@@ -510,12 +505,10 @@ class PairingService:
                 "Field 'company' is empty: give the company's name.",
                 where="company",
             )
-        company_id = slugify(company)
+        company_id, new_company = resolve_company(company, city, siren, self.store.company)
         digest = hashlib.sha256(f"{company_id}\n{title}\n{text}".encode()).hexdigest()[:16]
         need = Need(id=f"need-{digest}", company_id=company_id, title=title, text=text)
         extraction = self.extractor.extract(text)
-        known = self.store.company(company_id)
-        new_company = None if known else Company(id=company_id, name=company.strip(), city=city)
         created = self.store.upsert_need(need, extraction, new_company)
         return need, extraction, created
 

@@ -7,23 +7,20 @@ folder is given: ``python scripts/check_vocabulary.py [FOLDER]``.
 from __future__ import annotations
 
 import sys
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from graph.text import fold
 from ingest.resources import VOCABULARY, Traversable, yaml_files
 
 KINDS = {"field", "technology", "material", "process", "phenomenon", "skill", "equipment", "sector"}
 
 
 def norm(label: str) -> str:
-    text = unicodedata.normalize("NFKD", label.lower().replace("œ", "oe"))
-    return " ".join(
-        "".join(c for c in text if not unicodedata.combining(c)).replace("-", " ").split()
-    )
+    return " ".join(fold(label).replace("-", " ").split())
 
 
 def main(folder: Traversable = VOCABULARY) -> int:

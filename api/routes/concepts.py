@@ -5,14 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep
-from api.schemas import ConceptEntry, concept_entry
+from api.errors import error_responses
+from api.schemas import LINE_PATTERN, MAX_QUERY_CHARS, ConceptEntry, Limit, concept_entry
 
 router = APIRouter(prefix="/api/concepts", tags=["concepts"])
 
 
-@router.get("")
+@router.get("", responses=error_responses())
 def search_concepts(
-    service: ServiceDep, q: str = Query("", max_length=200), limit: int = Query(20, ge=1, le=100)
+    service: ServiceDep,
+    q: str = Query("", max_length=MAX_QUERY_CHARS, pattern=LINE_PATTERN),
+    limit: Limit = 20,
 ) -> list[ConceptEntry]:
     """Concepts whose labels or synonyms contain ``q`` (accents and case ignored)."""
     return [concept_entry(c) for c in service.search_concepts(q, limit)]

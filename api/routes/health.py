@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ServiceDep
-from api.schemas import ErrorBody, Health, Readiness
+from api.errors import error_responses
+from api.schemas import Health, Readiness
 from graph.errors import StoreUnavailable
 
 router = APIRouter(tags=["health"])
@@ -17,7 +18,7 @@ class NotReady(StoreUnavailable):
     code = "not_ready"
 
 
-@router.get("/health")
+@router.get("/health", responses=error_responses())
 def health(service: ServiceDep) -> Health:
     """Whether the service and its store answer, with the graph's size."""
     nodes = service.store.counts()["nodes"]
@@ -33,7 +34,7 @@ def health(service: ServiceDep) -> Health:
 
 @router.get(
     "/health/ready",
-    responses={503: {"model": ErrorBody, "description": "Pas encore prêt / not ready yet"}},
+    responses=error_responses(),
 )
 def ready(service: ServiceDep) -> Readiness:
     """200 once a match can be served without building anything first (the store read into

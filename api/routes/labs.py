@@ -5,10 +5,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 
 from api.deps import ServiceDep
+from api.errors import error_responses
 from api.schemas import (
+    LINE_PATTERN,
+    MAX_OFFSET,
+    MAX_QUERY_CHARS,
     LabDetail,
+    LabId,
     LabOpportunities,
     LabPublic,
+    Limit,
     OpportunityPublic,
     explanation_public,
     lab_detail,
@@ -20,13 +26,18 @@ from graph.service import MAX_PAGE
 router = APIRouter(prefix="/api/labs", tags=["labs"])
 
 
-@router.get("")
+@router.get("", responses=error_responses())
 def list_labs(
     service: ServiceDep,
     response: Response,
-    q: str = Query("", max_length=200, description="mots du sigle, du nom ou de la ville"),
+    q: str = Query(
+        "",
+        max_length=MAX_QUERY_CHARS,
+        pattern=LINE_PATTERN,
+        description="mots du sigle, du nom ou de la ville",
+    ),
     limit: int = Query(100, ge=1, le=MAX_PAGE),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="labs skipped before the page"),
 ) -> list[LabPublic]:
     """Labs whose acronym, name or city has a word starting with each word of ``q`` (accents and
     case ignored), the acronym equal to ``q`` first, then by name; ``X-Total-Count`` gives how
@@ -36,17 +47,15 @@ def list_labs(
     return [lab_public(lab) for lab in labs]
 
 
-@router.get("/{lab_id}")
-def get_lab(lab_id: str, service: ServiceDep) -> LabDetail:
+@router.get("/{lab_id}", responses=error_responses(404))
+def get_lab(lab_id: LabId, service: ServiceDep) -> LabDetail:
     """One lab with its description and capabilities."""
     view = service.lab_view(lab_id)
     return lab_detail(view.lab, view.profile, view.labels, view.records)
 
 
-@router.get("/{lab_id}/opportunities")
-def lab_opportunities(
-    lab_id: str, service: ServiceDep, limit: int = Query(10, ge=1, le=100)
-) -> LabOpportunities:
+@router.get("/{lab_id}/opportunities", responses=error_responses(404))
+def lab_opportunities(lab_id: LabId, service: ServiceDep, limit: Limit = 10) -> LabOpportunities:
     """Stored needs that fit this lab, best first, with explanations."""
     lab, ranked = service.lab_opportunities(lab_id, limit)
     return LabOpportunities(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from api.deps import ServiceDep
+from api.errors import BODY_ERRORS, error_responses, require_json
 from api.schemas import (
     MatchRequest,
     MatchResponse,
@@ -16,11 +17,14 @@ from api.schemas import (
 router = APIRouter(prefix="/api", tags=["match"])
 
 
-@router.post("/match")
+@router.post(
+    "/match", responses=error_responses(*BODY_ERRORS), dependencies=[Depends(require_json)]
+)
 def match(body: MatchRequest, service: ServiceDep) -> MatchResponse:
     """Analyse a need and suggest labs of the scope (the deployment's territory unless the
     request names one; ``{}`` for all of France), each with an explanation; nothing is stored."""
-    result = service.match_text(body.text, body.limit, body.scope)
+    scope = body.scope.to_scope() if body.scope is not None else None
+    result = service.match_text(body.text, body.limit, scope)
     return MatchResponse(
         language=result.extraction.language,
         concepts=concepts_public(result.extraction, result.labels),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import ServiceDep
+from api.errors import BODY_ERRORS, error_responses, require_json
 from api.schemas import (
+    LINE_PATTERN,
+    Limit,
     NeedCreate,
     NeedCreated,
+    NeedId,
     NeedPairings,
     concepts_public,
     need_public,
@@ -19,11 +23,23 @@ from graph.scope import MAX_SCOPE_CHARS, Scope
 router = APIRouter(prefix="/api/needs", tags=["needs"])
 
 
-@router.post("", status_code=201)
+@router.post(
+    "",
+    status_code=201,
+    responses={
+        200: {"model": NeedCreated, "description": "Besoin déjà enregistré / already stored"},
+        **error_responses(*BODY_ERRORS),
+    },
+    dependencies=[Depends(require_json)],
+)
 def create_need(body: NeedCreate, service: ServiceDep, response: Response) -> NeedCreated:
     """Store a need (201), or find it again when the same need was already stored (200)."""
     need, extraction, created = service.submit_need(
-        title=body.title, text=body.text, company=body.company, city=body.city
+        title=body.title,
+        text=body.text,
+        company=body.company,
+        city=body.city,
+        siren=body.siren,
     )
     if not created:
         response.status_code = 200
@@ -37,15 +53,20 @@ def create_need(body: NeedCreate, service: ServiceDep, response: Response) -> Ne
     )
 
 
-@router.get("/{need_id}/pairings")
+@router.get("/{need_id}/pairings", responses=error_responses(404))
 def need_pairings(
-    need_id: str,
+    need_id: NeedId,
     service: ServiceDep,
-    limit: int = Query(10, ge=1, le=100),
+    limit: Limit = 10,
     institution: str | None = Query(
-        None, max_length=MAX_SCOPE_CHARS, description="établissement (nom ou sigle RNSR)"
+        None,
+        max_length=MAX_SCOPE_CHARS,
+        pattern=LINE_PATTERN,
+        description="établissement (nom ou sigle RNSR)",
     ),
-    region: str | None = Query(None, max_length=MAX_SCOPE_CHARS, description="région"),
+    region: str | None = Query(
+        None, max_length=MAX_SCOPE_CHARS, pattern=LINE_PATTERN, description="région"
+    ),
     everywhere: bool = Query(False, alias="all", description="toute la France"),
 ) -> NeedPairings:
     """Labs suggested for a stored need, in the deployment's territory unless ``institution``,

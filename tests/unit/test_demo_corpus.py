@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 
+from graph.text import fold as fold_text
 from ingest.demo import read_demo
 from tests.shared_data import shared_data
 
@@ -15,10 +16,7 @@ EXPECTED = (
 
 
 def fold(s: str) -> str:
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", s.lower().replace("œ", "oe"))
-    return "".join(c for c in s if c.isalnum())
+    return "".join(c for c in fold_text(s) if c.isalnum())
 
 
 def test_labs_are_the_twenty_with_rich_french_descriptions() -> None:
