@@ -172,7 +172,8 @@ def test_surrogates_and_control_characters_get_a_clear_422(
         timeout=30,
     )
     assert r.headers["x-request-id"]
-    if forbidden(value):
+    # a high then a low surrogate travel as one valid character: judge what the server reads
+    if forbidden(json.loads(json.dumps(value))):
         assert r.status_code == 422, r.text
         body = r.json()
         assert body["error"] == "invalid_input" and field in body["where"], body
