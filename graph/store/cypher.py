@@ -200,13 +200,13 @@ ORDER BY c.id
 LABS_QUERY: LiteralString = "MATCH (l:Lab) RETURN l {.*} AS l ORDER BY l.id"
 LAB_QUERY: LiteralString = "MATCH (l:Lab {id: $id}) RETURN l {.*} AS l"
 
+# a profile reads only the extraction's properties ($fields) of its owner's node, not its texts
 LAB_PROFILES_QUERY: LiteralString = """
 MATCH (l:Lab)
 OPTIONAL MATCH (l)-[r:HAS_CAPABILITY]->(c:Concept)
 WITH l, r, c ORDER BY c.id
-RETURN l.id AS id, l {.*} AS props,
-       collect(CASE WHEN c IS NULL THEN NULL
-               ELSE r {.*, concept_id: c.id} END) AS mentions
+WITH l, collect(CASE WHEN c IS NULL THEN NULL ELSE r {.*, concept_id: c.id} END) AS mentions
+RETURN l.id AS id, [k IN $fields | l[k]] AS profile, mentions
 ORDER BY id
 """
 
@@ -218,9 +218,8 @@ NEED_PROFILES_QUERY: LiteralString = """
 MATCH (n:Need)
 OPTIONAL MATCH (n)-[r:REQUIRES]->(c:Concept)
 WITH n, r, c ORDER BY c.id
-RETURN n.id AS id, n {.*} AS props,
-       collect(CASE WHEN c IS NULL THEN NULL
-               ELSE r {.*, concept_id: c.id} END) AS mentions
+WITH n, collect(CASE WHEN c IS NULL THEN NULL ELSE r {.*, concept_id: c.id} END) AS mentions
+RETURN n.id AS id, [k IN $fields | n[k]] AS profile, mentions
 ORDER BY id
 """
 
@@ -228,9 +227,8 @@ NEED_PROFILE_QUERY: LiteralString = """
 MATCH (n:Need {id: $id})
 OPTIONAL MATCH (n)-[r:REQUIRES]->(c:Concept)
 WITH n, r, c ORDER BY c.id
-RETURN n.id AS id, n {.*} AS props,
-       collect(CASE WHEN c IS NULL THEN NULL
-               ELSE r {.*, concept_id: c.id} END) AS mentions
+WITH n, collect(CASE WHEN c IS NULL THEN NULL ELSE r {.*, concept_id: c.id} END) AS mentions
+RETURN n.id AS id, [k IN $fields | n[k]] AS profile, mentions
 """
 
 STORED_NEED_QUERY: LiteralString = """

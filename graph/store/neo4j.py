@@ -136,6 +136,16 @@ def _split_terms(value: Any) -> tuple[str, ...]:
     return tuple(value or ())  # a list, as stores written before this change hold
 
 
+_PROFILE_FIELDS = [name for name in Extraction.model_fields if name != "mentions"]
+"""The extraction's properties on its owner's node."""
+
+
+def _profile(record: neo4j.Record) -> Extraction:
+    """An extraction from a profile query's record (``profile``: ``_PROFILE_FIELDS``'s values)."""
+    values = zip(_PROFILE_FIELDS, record["profile"], strict=True)
+    return _extraction({k: v for k, v in values if v is not None}, record["mentions"])
+
+
 def _extraction(props: Mapping[str, Any], mentions: Iterable[Mapping[str, Any]]) -> Extraction:
     """An extraction from its owner's node properties and its mentions' relationships."""
     values = {**props, "terms": _split_terms(props.get("terms")), "mentions": list(mentions)}
@@ -441,8 +451,8 @@ class Neo4jGraphStore:
     def lab_profiles(self) -> dict[str, Extraction]:
         """Each lab's extraction, by lab id."""
         return {
-            r["id"]: _extraction(r["props"], r["mentions"])
-            for r in self._read(cypher.LAB_PROFILES_QUERY)
+            r["id"]: _profile(r)
+            for r in self._read(cypher.LAB_PROFILES_QUERY, fields=_PROFILE_FIELDS)
         }
 
     def company(self, company_id: str) -> Company | None:
@@ -498,14 +508,14 @@ class Neo4jGraphStore:
     def need_profiles(self) -> dict[str, Extraction]:
         """Each need's extraction, by need id."""
         return {
-            r["id"]: _extraction(r["props"], r["mentions"])
-            for r in self._read(cypher.NEED_PROFILES_QUERY)
+            r["id"]: _profile(r)
+            for r in self._read(cypher.NEED_PROFILES_QUERY, fields=_PROFILE_FIELDS)
         }
 
     def need_profile(self, need_id: str) -> Extraction | None:
         """One need's extraction, or None."""
-        rows = self._read(cypher.NEED_PROFILE_QUERY, id=need_id)
-        return _extraction(rows[0]["props"], rows[0]["mentions"]) if rows else None
+        rows = self._read(cypher.NEED_PROFILE_QUERY, id=need_id, fields=_PROFILE_FIELDS)
+        return _profile(rows[0]) if rows else None
 
     def revision(self) -> str:
         """The token of the last write of what matching reads ("" before any)."""
