@@ -164,6 +164,10 @@ class GraphStore(Protocol):
         """One need's extraction, or None."""
         ...
 
+    def lab_profile(self, lab_id: str) -> Extraction | None:
+        """One lab's extraction, or None."""
+        ...
+
     def revision(self) -> str:
         """A token that changes with every write of what matching reads: labs, concepts,
         companies, projects, participations, collaborations (writing needs, with their new

@@ -570,7 +570,13 @@ class PairingService:
 
     def lab_view(self, lab_id: str) -> LabView:
         """A lab, its profile, the track records and the concepts' labels, from one snapshot
-        (NotFoundError for an unknown lab)."""
+        (NotFoundError for an unknown lab).
+
+        Without a snapshot built yet in this process (a CLI command), only what the view
+        needs is read (one lab, its profile, the projects and the concepts), not the whole
+        graph into a matching index."""
+        if self._snapshot is None:
+            return self._lab_view_alone(lab_id)
         snap = self.snapshot()
         lab = snap.labs.get(lab_id)
         if lab is None:
@@ -578,6 +584,28 @@ class PairingService:
         return LabView(
             lab, snap.profiles.get(lab_id, Extraction(language="fr")), snap.records, snap.labels
         )
+
+    def _lab_view_alone(self, lab_id: str) -> LabView:
+        store = self.store
+        view = None
+        for _ in range(SNAPSHOT_ATTEMPTS):  # one revision, as a snapshot would be
+            revision = store.revision()
+            view = self._read_lab_view(lab_id)
+            if store.revision() == revision:
+                break
+        assert view is not None
+        return view
+
+    def _read_lab_view(self, lab_id: str) -> LabView:
+        store = self.store
+        lab = store.lab(lab_id)
+        if lab is None:
+            raise _unknown_lab(lab_id)
+        # as in a snapshot, only research units have a profile (they are the candidates)
+        profile = store.lab_profile(lab_id) if lab.is_unit else None
+        records = TrackRecords(store.projects(), store.participations(), store.companies())
+        labels = {c.id: (c.label_fr, c.label_en) for c in store.concepts()}
+        return LabView(lab, profile or Extraction(language="fr"), records, labels)
 
     def lab_counts(self) -> dict[str, int]:
         """How many labs by kind: units (candidates), of which described by their

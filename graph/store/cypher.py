@@ -210,6 +210,14 @@ RETURN l.id AS id, [k IN $fields | l[k]] AS profile, mentions
 ORDER BY id
 """
 
+LAB_PROFILE_QUERY: LiteralString = """
+MATCH (l:Lab {id: $id})
+OPTIONAL MATCH (l)-[r:HAS_CAPABILITY]->(c:Concept)
+WITH l, r, c ORDER BY c.id
+WITH l, collect(CASE WHEN c IS NULL THEN NULL ELSE r {.*, concept_id: c.id} END) AS mentions
+RETURN l.id AS id, [k IN $fields | l[k]] AS profile, mentions
+"""
+
 COMPANY_QUERY: LiteralString = "MATCH (c:Company {id: $id}) RETURN c {.*} AS c"
 NEEDS_QUERY: LiteralString = "MATCH (n:Need) RETURN n {.*} AS n ORDER BY n.id"
 NEED_QUERY: LiteralString = "MATCH (n:Need {id: $id}) RETURN n {.*} AS n"

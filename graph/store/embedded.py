@@ -615,6 +615,10 @@ class EmbeddedGraphStore:
         """One need's extraction, or None."""
         return self._profiles("need", need_id).get(need_id)
 
+    def lab_profile(self, lab_id: str) -> Extraction | None:
+        """One lab's extraction, or None."""
+        return self._profiles("lab", lab_id).get(lab_id)
+
     def revision(self) -> str:
         """The token of the last write of what matching reads ("" before any)."""
         rows = self._rows("SELECT value FROM meta WHERE key = 'revision'")

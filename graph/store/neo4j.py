@@ -517,6 +517,11 @@ class Neo4jGraphStore:
         rows = self._read(cypher.NEED_PROFILE_QUERY, id=need_id, fields=_PROFILE_FIELDS)
         return _profile(rows[0]) if rows else None
 
+    def lab_profile(self, lab_id: str) -> Extraction | None:
+        """One lab's extraction, or None."""
+        rows = self._read(cypher.LAB_PROFILE_QUERY, id=lab_id, fields=_PROFILE_FIELDS)
+        return _profile(rows[0]) if rows else None
+
     def revision(self) -> str:
         """The token of the last write of what matching reads ("" before any)."""
         return str(self._read(cypher.REVISION_QUERY)[0]["token"])

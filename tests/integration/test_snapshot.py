@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from graph.errors import NotFoundError
 from graph.model import Concept
 from graph.scope import Scope
 from graph.service import PairingService
@@ -224,3 +225,19 @@ def test_ready_only_once_a_match_needs_nothing_built(
     assert fresh.ready
     assert fresh.snapshot() is snap and snap.has_extractor
     assert ("scope", fresh.default_scope) in snap._memo
+
+
+def test_a_lab_view_without_a_snapshot_equals_the_snapshots(
+    service: PairingService, extractor: SpacyExtractor
+) -> None:
+    """A CLI command reads one lab without building the index: the same view."""
+    cold = PairingService(service.store, extractor)
+    for lab_id in [lab.id for lab in service.store.labs()][:5]:
+        alone = cold.lab_view(lab_id)
+        assert cold._snapshot is None, "the view was read without building a snapshot"
+        whole = service.lab_view(lab_id)
+        assert alone.lab == whole.lab and alone.profile == whole.profile
+        assert alone.labels == whole.labels
+        assert alone.records.of(lab_id) == whole.records.of(lab_id)
+    with pytest.raises(NotFoundError):
+        cold.lab_view("nope")

@@ -103,6 +103,8 @@ def test_round_trip(store: GraphStore) -> None:
     assert store.labs() == sorted((lab for lab, _ in LABS), key=lambda lab: lab.id)
     assert store.lab("201119725X") == LABS[0][0]
     assert store.lab_profiles() == {lab.id: ex for lab, ex in LABS}
+    assert all(store.lab_profile(lab.id) == ex for lab, ex in LABS)
+    assert store.lab_profile("nope") is None
     assert store.company("acme") == COMPANY
     assert store.need("need-1") == NEED
     assert store.need_profile("need-1") == NEED_EX
