@@ -16,8 +16,9 @@ Goals (issue 10, point 8):
 - under 8 concurrent clients, ``/api/match`` p99 is at most 3x its p50;
 - 200 needs from 200 new companies take at most 1.5x as long as from one company (a need
   does not rebuild what only labs and collaborations determine);
-- ``/health/ready`` answers 200 only when a match can be served (the first match after it is
-  timed: it must cost no more than a warm one, i.e. nothing is built on the first request).
+- ``/health/ready`` answers 200 only when a match can be served: the first match after it, on
+  a text the server has never seen, costs at most 3x the second one on another new text
+  (nothing is built on the first request; spaCy learning new words is the same for both).
 
 Usage::
 
@@ -68,6 +69,12 @@ NEEDS = [
     "We need to model heat transfer in our furnace to cut its energy consumption.",
     "Caractériser la fatigue de nos ressorts en alliage de titane pour l'aéronautique.",
     "Automatiser le contrôle qualité visuel de nos pièces usinées par vision industrielle.",
+]
+
+
+FIRST_TEXTS = [
+    "Notre usine de tréfilage casse du fil inox à chaud : quelle lubrification adopter ?",
+    "Nos tôles embouties présentent des plis sur les bords après le passage sous presse.",
 ]
 
 
@@ -199,6 +206,7 @@ def rss_mb(pid: int) -> tuple[float, float]:
 class ServerFigures:
     ready_s: float = 0.0
     first_match_ms: float = 0.0
+    second_match_ms: float = 0.0
     sequential: list[float] = field(default_factory=list)
     concurrent: list[float] = field(default_factory=list)
     after_new_company_ms: list[float] = field(default_factory=list)
@@ -243,7 +251,10 @@ def measure_server(home: Path, requests: int) -> ServerFigures:
                     pass
                 time.sleep(0.05)
             figures.ready_s = time.perf_counter() - started
-            figures.first_match_ms = match_once(client, url, NEEDS[1]) * 1000
+            # two texts the server has never seen (spaCy learns each new word once): the
+            # first request after ready must cost what the second does
+            figures.first_match_ms = match_once(client, url, FIRST_TEXTS[0]) * 1000
+            figures.second_match_ms = match_once(client, url, FIRST_TEXTS[1]) * 1000
             figures.rss_ready_mb, _ = rss_mb(proc.pid)
             for _ in range(5):  # warm-up, not counted
                 match_once(client, url, NEEDS[2])
@@ -361,7 +372,8 @@ def report(
         print(row(label, f"{d:{fmt}} {unit}", f"{r:{fmt}} {unit}", f"{r / d:.2f}x" if d else ""))
 
     both("server: start to ready", lambda f: f.ready_s, "s", ".1f")
-    both("server: first match after ready", lambda f: f.first_match_ms, "ms", ".0f")
+    both("server: first match after ready (new text)", lambda f: f.first_match_ms, "ms", ".0f")
+    both("server: second match (another new text)", lambda f: f.second_match_ms, "ms", ".0f")
     both("server: memory when ready (RSS)", lambda f: f.rss_ready_mb, "MB", ".0f")
     both("server: memory at the end (RSS)", lambda f: f.rss_end_mb, "MB", ".0f")
     both("server: peak memory (VmHWM)", lambda f: f.peak_mb, "MB", ".0f")
@@ -381,7 +393,6 @@ def report(
         )
 
     p50, p99 = pct(sr.concurrent, 50), pct(sr.concurrent, 99)
-    warm = pct(sr.sequential, 50)
     goals = [
         (
             f"CLI on the real graph within {GOAL_CLI_RATIO:.0f}x the demo (worst command)",
@@ -404,9 +415,9 @@ def report(
             f"{sr.needs_new_companies_s / sr.needs_one_company_s:.2f}x",
         ),
         (
-            "ready means servable: first match after ready <= 3x a warm one (real)",
-            sr.first_match_ms <= 3 * warm,
-            f"{sr.first_match_ms:.0f} vs {warm:.0f} ms",
+            "ready means servable: first match after ready <= 3x the second (real)",
+            sr.first_match_ms <= 3 * sr.second_match_ms,
+            f"{sr.first_match_ms:.0f} vs {sr.second_match_ms:.0f} ms",
         ),
     ]
     print()
