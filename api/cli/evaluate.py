@@ -14,6 +14,7 @@ from graph.errors import InputError
 eval_app = typer.Typer(help="Mesurer la qualité des appariements / measure pairing quality")
 
 
+@eval_app.command("anr")
 @friendly
 def eval_anr_cmd(
     partners: Annotated[Path, typer.Option("--partners", help="anr_partners_*.csv.gz")],
