@@ -4,7 +4,9 @@ Every error the package raises derives from ``PasserelleError``::
 
     PasserelleError
     ├── InputError          bad input: says what is wrong and where (file, row, field)
-    ├── NotFoundError       an id that the graph does not hold
+    ├── NotFoundError       an id that the graph does not hold (or that the caller may not see)
+    ├── ForbiddenError      the caller's role may not do this
+    ├── ConflictError       the action does not fit the current state (a workflow transition)
     ├── ExtractionError     text that cannot be analysed
     └── StoreError          the store failed to read or write
         └── StoreUnavailable    the store cannot be reached (retry later)
@@ -37,6 +39,18 @@ class NotFoundError(PasserelleError):
     """An identifier that the graph does not hold."""
 
     code = "not_found"
+
+
+class ForbiddenError(PasserelleError):
+    """The caller is known but its role may not do this."""
+
+    code = "forbidden"
+
+
+class ConflictError(PasserelleError):
+    """The action does not fit the current state of what it acts on."""
+
+    code = "conflict"
 
 
 class ExtractionError(PasserelleError):

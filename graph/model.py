@@ -15,6 +15,10 @@ ProfileSource = Literal["description", "register", "anr", "cordis"]
 its register entry (RNSR domains and ERC panels), its ANR projects' committees, its CORDIS
 projects' objectives."""
 LabKind = Literal["unit", "organisation"]
+Visibility = Literal["confidential", "anonymous", "public"]
+"""Who may read a need: ``confidential``, its company and the tech-transfer officers only;
+``anonymous``, also researchers, without the company; ``public``, every signed-in user."""
+VISIBILITIES: tuple[Visibility, ...] = ("confidential", "anonymous", "public")
 
 
 class _Frozen(BaseModel):
@@ -167,3 +171,8 @@ class Need(_Frozen):
     title: str
     text: str
     illustrative: bool = False
+    visibility: Visibility = "confidential"
+    submitted_by: str | None = None
+    """The id of the account that submitted it (None for a corpus loaded by a command)."""
+    submitted_at: str | None = None
+    """When it was submitted (ISO 8601, UTC)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
+from graph.accounts import Credential, User
 from graph.model import (
     Collaboration,
     Company,
@@ -16,6 +17,7 @@ from graph.model import (
     Participation,
     Project,
 )
+from graph.workflow import Event, Introduction
 
 
 class Extractor(Protocol):
@@ -177,6 +179,73 @@ class GraphStore(Protocol):
         so that what another process wrote, even in place, is seen. Writes made to the
         database by other means than the store are not tracked.
         """
+        ...
+
+    # -- needs' life ------------------------------------------------------------------------
+    def delete_need(self, need_id: str) -> bool:
+        """Remove a need, its text and its requirements (a withdrawal); True when it existed.
+        Its introductions and their trails stay."""
+        ...
+
+    # -- accounts (none of these writes changes the revision) ------------------------------
+    def upsert_user(self, user: User) -> None:
+        """Write an account (its email is unique: StoreError when another account has it)."""
+        ...
+
+    def user(self, user_id: str) -> User | None:
+        """One account, or None."""
+        ...
+
+    def user_by_email(self, email: str) -> User | None:
+        """The account of a (lower-cased) email, or None."""
+        ...
+
+    def users(self) -> list[User]:
+        """Every account, ordered by email."""
+        ...
+
+    def add_credential(self, credential: Credential) -> None:
+        """Store a session or token (its digest)."""
+        ...
+
+    def credential(self, digest: str) -> Credential | None:
+        """The credential of a secret's digest, or None."""
+        ...
+
+    def credentials(self, user_id: str) -> list[Credential]:
+        """An account's credentials, oldest first."""
+        ...
+
+    def revoke_credential(self, credential_id: str) -> bool:
+        """Revoke a credential; True when it existed and was not revoked yet."""
+        ...
+
+    def revoke_credentials(self, user_id: str) -> int:
+        """Revoke every credential of an account (disabled): how many were."""
+        ...
+
+    # -- introductions (the workflow) ------------------------------------------------------
+    def add_introduction(self, introduction: Introduction, event: Event) -> bool:
+        """Store a new introduction and the first event of its trail, at once; False (and
+        nothing written) when one with its id exists already."""
+        ...
+
+    def record_event(self, introduction: Introduction, event: Event) -> None:
+        """Store ``introduction`` as changed by ``event`` and append the event, at once, only if
+        the stored introduction's version is ``introduction.version - 1`` (ConflictError
+        otherwise: someone changed it meanwhile, and nothing is written)."""
+        ...
+
+    def introduction(self, introduction_id: str) -> Introduction | None:
+        """One introduction, or None."""
+        ...
+
+    def introductions(self, need_id: str | None = None) -> list[Introduction]:
+        """Introductions (of one need when given), by need id then lab id."""
+        ...
+
+    def events(self, introduction_id: str) -> list[Event]:
+        """An introduction's audit trail, in order."""
         ...
 
     def counts(self) -> dict[str, dict[str, int]]:

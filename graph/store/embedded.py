@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph.errors import StoreError
+from graph.accounts import Credential, User
+from graph.errors import ConflictError, StoreError
 from graph.model import (
     Collaboration,
     Company,
@@ -32,6 +33,7 @@ from graph.model import (
 )
 from graph.search import order, query_words, search_key
 from graph.store.rows import check_disjoint, dump, is_list
+from graph.workflow import Event, Introduction
 
 DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
 DB_NAME = "passerelle.sqlite3"
@@ -73,6 +75,24 @@ CREATE TABLE IF NOT EXISTS collaboration (
     lab_id TEXT NOT NULL REFERENCES lab(id), company_id TEXT NOT NULL REFERENCES company(id),
     projects INTEGER NOT NULL, years TEXT NOT NULL, PRIMARY KEY (lab_id, company_id));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS account (
+    id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS credential (
+    id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES account(id),
+    digest TEXT NOT NULL UNIQUE, doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS credential_user ON credential (user_id);
+CREATE TABLE IF NOT EXISTS introduction (
+    id TEXT PRIMARY KEY, need_id TEXT NOT NULL, lab_id TEXT NOT NULL, version INTEGER NOT NULL,
+    doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS introduction_need ON introduction (need_id);
+CREATE TABLE IF NOT EXISTS introduction_event (
+    introduction_id TEXT NOT NULL REFERENCES introduction(id), seq INTEGER NOT NULL,
+    doc TEXT NOT NULL, PRIMARY KEY (introduction_id, seq));
+-- the audit trail is append-only, whoever opens the file
+CREATE TRIGGER IF NOT EXISTS introduction_event_no_update BEFORE UPDATE ON introduction_event
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS introduction_event_no_delete BEFORE DELETE ON introduction_event
+BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 """
 # columns added after the first release: (table, column, definition)
 _MIGRATIONS = (
@@ -652,6 +672,154 @@ class EmbeddedGraphStore:
                 ),
             },
         }
+
+    # -- needs' life ------------------------------------------------------------------------
+    def delete_need(self, need_id: str) -> bool:
+        """Remove a need with its text and requirements; True when it existed."""
+        with self._write(bump=False) as cur:
+            cur.execute("DELETE FROM requires WHERE need_id = ?", (need_id,))
+            return cur.execute("DELETE FROM need WHERE id = ?", (need_id,)).rowcount > 0
+
+    # -- accounts ---------------------------------------------------------------------------
+    def upsert_user(self, user: User) -> None:
+        """Write an account (StoreError when another account has its email)."""
+        with self._write(bump=False) as cur:
+            cur.execute(
+                "INSERT INTO account (id, email, doc) VALUES (?, ?, ?) ON CONFLICT(id)"
+                " DO UPDATE SET email = excluded.email, doc = excluded.doc",
+                (user.id, user.email, user.model_dump_json()),
+            )
+
+    def _docs(self, model: type[Any], query: str, params: tuple[object, ...] = ()) -> list[Any]:
+        return [model.model_validate_json(r[0]) for r in self._rows(query, params)]
+
+    def user(self, user_id: str) -> User | None:
+        """One account, or None."""
+        found = self._docs(User, "SELECT doc FROM account WHERE id = ?", (user_id,))
+        return found[0] if found else None
+
+    def user_by_email(self, email: str) -> User | None:
+        """The account of an email, or None."""
+        found = self._docs(User, "SELECT doc FROM account WHERE email = ?", (email,))
+        return found[0] if found else None
+
+    def users(self) -> list[User]:
+        """Every account, ordered by email."""
+        return self._docs(User, "SELECT doc FROM account ORDER BY email")
+
+    def add_credential(self, credential: Credential) -> None:
+        """Store a credential (its digest)."""
+        self._put_credentials([credential])
+
+    def _put_credentials(self, credentials: list[Credential]) -> None:
+        with self._write(bump=False) as cur:
+            cur.executemany(
+                "INSERT INTO credential (id, user_id, digest, doc) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
+                [(c.id, c.user_id, c.digest, c.model_dump_json()) for c in credentials],
+            )
+
+    def credential(self, digest: str) -> Credential | None:
+        """The credential of a digest, or None."""
+        found = self._docs(Credential, "SELECT doc FROM credential WHERE digest = ?", (digest,))
+        return found[0] if found else None
+
+    def credentials(self, user_id: str) -> list[Credential]:
+        """An account's credentials, oldest first."""
+        found: list[Credential] = self._docs(
+            Credential, "SELECT doc FROM credential WHERE user_id = ?", (user_id,)
+        )
+        return sorted(found, key=lambda c: (c.created_at, c.id))
+
+    def revoke_credential(self, credential_id: str) -> bool:
+        """Revoke one credential; True when it was valid."""
+        found: list[Credential] = self._docs(
+            Credential, "SELECT doc FROM credential WHERE id = ?", (credential_id,)
+        )
+        if not found or found[0].revoked:
+            return False
+        self._put_credentials([found[0].model_copy(update={"revoked": True})])
+        return True
+
+    def revoke_credentials(self, user_id: str) -> int:
+        """Revoke every credential of an account."""
+        live = [c for c in self.credentials(user_id) if not c.revoked]
+        self._put_credentials([c.model_copy(update={"revoked": True}) for c in live])
+        return len(live)
+
+    # -- introductions ----------------------------------------------------------------------
+    def add_introduction(self, introduction: Introduction, event: Event) -> bool:
+        """Store a new introduction and its first event; False when it exists."""
+        with self._write(bump=False) as cur:
+            if cur.execute(
+                "SELECT 1 FROM introduction WHERE id = ?", (introduction.id,)
+            ).fetchone():
+                return False
+            cur.execute(
+                "INSERT INTO introduction (id, need_id, lab_id, version, doc)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (
+                    introduction.id,
+                    introduction.need_id,
+                    introduction.lab_id,
+                    introduction.version,
+                    introduction.model_dump_json(),
+                ),
+            )
+            self._append(cur, event)
+        return True
+
+    @staticmethod
+    def _append(cur: sqlite3.Cursor, event: Event) -> None:
+        cur.execute(
+            "INSERT INTO introduction_event (introduction_id, seq, doc) VALUES (?, ?, ?)",
+            (event.introduction_id, event.seq, event.model_dump_json()),
+        )
+
+    def record_event(self, introduction: Introduction, event: Event) -> None:
+        """Store a changed introduction and append its event, over the version it read."""
+        with self._write(bump=False) as cur:
+            changed = cur.execute(
+                "UPDATE introduction SET version = ?, doc = ? WHERE id = ? AND version = ?",
+                (
+                    introduction.version,
+                    introduction.model_dump_json(),
+                    introduction.id,
+                    introduction.version - 1,
+                ),
+            ).rowcount
+            if not changed:
+                raise ConflictError(
+                    "L'introduction a changé entre-temps : rechargez-la et recommencez.",
+                    "The introduction changed meanwhile: read it again and retry.",
+                    where=introduction.id,
+                )
+            self._append(cur, event)
+
+    def introduction(self, introduction_id: str) -> Introduction | None:
+        """One introduction, or None."""
+        found = self._docs(
+            Introduction, "SELECT doc FROM introduction WHERE id = ?", (introduction_id,)
+        )
+        return found[0] if found else None
+
+    def introductions(self, need_id: str | None = None) -> list[Introduction]:
+        """Introductions (of one need), by need then lab."""
+        if need_id is None:
+            return self._docs(Introduction, "SELECT doc FROM introduction ORDER BY need_id, lab_id")
+        return self._docs(
+            Introduction,
+            "SELECT doc FROM introduction WHERE need_id = ? ORDER BY lab_id",
+            (need_id,),
+        )
+
+    def events(self, introduction_id: str) -> list[Event]:
+        """An introduction's trail, in order."""
+        return self._docs(
+            Event,
+            "SELECT doc FROM introduction_event WHERE introduction_id = ? ORDER BY seq",
+            (introduction_id,),
+        )
 
     def integrity_ok(self) -> bool:
         """True when SQLite's integrity check finds nothing wrong."""
