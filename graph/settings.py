@@ -10,8 +10,10 @@ environment wins over the same one in ``.env``. Secrets are ``SecretStr``: their
 
 from __future__ import annotations
 
+import os
+import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,6 +23,10 @@ from graph.errors import InputError
 DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
 DEFAULT_INSTITUTION = "Université de Lorraine"
 STORES = ("embedded", "neo4j")
+MIN_SECRET_CHARS = 32
+WEAK_SECRETS = frozenset({"change-me", "changeme", "secret", "passerelle", "please-change-me"})
+"""Values of documentation and examples, refused as secret keys in production."""
+SECRET_FILE = "secret_key"
 
 
 def _env(name: str) -> Any:
@@ -104,7 +110,20 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = Field(
         None,
         validation_alias=_env("PASSERELLE_SECRET_KEY"),
-        description="signs the sessions of the next issues (accounts); unused so far (secret)",
+        description="signs the sign-in forms' CSRF tokens; required in production, at least "
+        f"{MIN_SECRET_CHARS} characters (demo: made once in $PASSERELLE_HOME) (secret)",
+    )
+    environment: Literal["demo", "production"] = Field(
+        "demo",
+        validation_alias=_env("PASSERELLE_ENV"),
+        description="production: refuses to start without a strong secret key, refuses demo "
+        "accounts, cookies only over HTTPS",
+    )
+    match_per_minute: int = Field(
+        60,
+        ge=1,
+        validation_alias=_env("PASSERELLE_MATCH_PER_MINUTE"),
+        description="free-text matches one client may ask per minute without an account",
     )
 
     @field_validator("*", mode="before")
@@ -148,6 +167,45 @@ class Settings(BaseSettings):
     def with_store(self, store: str | None) -> Settings:
         """These settings with the store named on the command line (``--store``), if any."""
         return self if store is None else self.model_copy(update={"store": store})
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    def signing_key(self) -> str:
+        """The secret key: ``PASSERELLE_SECRET_KEY``; in production it must be set, long and
+        not an example's (InputError otherwise: the server does not start); in the demo,
+        without one, a random key is made once and kept in ``home/secret_key`` (mode 600)."""
+        given = self.secret_key.get_secret_value() if self.secret_key else ""
+        if self.production:
+            lowered = given.lower()
+            if (
+                len(given) < MIN_SECRET_CHARS
+                or lowered in WEAK_SECRETS
+                or any(w in lowered for w in ("change-me", "changeme"))
+            ):
+                raise InputError(
+                    "En production, PASSERELLE_SECRET_KEY doit être une clé secrète d'au moins "
+                    f"{MIN_SECRET_CHARS} caractères, pas celle d'un exemple (par exemple : "
+                    "python -c 'import secrets; print(secrets.token_urlsafe(48))').",
+                    f"In production, PASSERELLE_SECRET_KEY must be a secret key of at least "
+                    f"{MIN_SECRET_CHARS} characters, not an example's (for instance: "
+                    "python -c 'import secrets; print(secrets.token_urlsafe(48))').",
+                    where="PASSERELLE_SECRET_KEY",
+                )
+            return given
+        if given:
+            return given
+        path = self.home / SECRET_FILE
+        if not path.is_file():
+            self.home.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:  # another process made it meanwhile
+                return path.read_text().strip()
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
 
     @staticmethod
     def env_name(field: str) -> str:
