@@ -212,7 +212,7 @@ class Accounts:
         user = User(
             id="user-" + secrets.token_hex(8),
             email=email,
-            role=role,  # type: ignore[arg-type]  # checked above
+            role=role_of(role),
             password_hash=hash_password(password),
             company_id=company_id,
             lab_id=lab_id,
@@ -327,4 +327,4 @@ def role_of(value: str) -> Role:
             f"Unknown role: {value} (choices: {', '.join(ROLES)})",
             where="role",
         )
-    return value  # type: ignore[return-value]
+    return value
