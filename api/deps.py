@@ -6,6 +6,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from api.security import PrincipalDep, current_principal
+from graph.accounts import Principal
+from graph.auth import Accounts
+from graph.desk import Desk
 from graph.service import PairingService
 
 
@@ -15,4 +19,27 @@ def get_service(request: Request) -> PairingService:
     return service
 
 
+def get_desk(request: Request) -> Desk:
+    """Needs and introductions, over the same service."""
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+def get_accounts(request: Request) -> Accounts:
+    """Accounts, over the same store."""
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
 ServiceDep = Annotated[PairingService, Depends(get_service)]
+DeskDep = Annotated[Desk, Depends(get_desk)]
+AccountsDep = Annotated[Accounts, Depends(get_accounts)]
+
+__all__ = [
+    "AccountsDep",
+    "DeskDep",
+    "Principal",
+    "PrincipalDep",
+    "ServiceDep",
+    "current_principal",
+]

@@ -34,8 +34,11 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph.auth import AuthError, TooManyAttempts
 from graph.errors import (
+    ConflictError,
     ExtractionError,
+    ForbiddenError,
     InputError,
     NotFoundError,
     PasserelleError,
@@ -69,6 +72,10 @@ class ErrorBody(BaseModel):
 
 _DESCRIPTIONS = {
     400: "Corps illisible (JSON ou UTF-8 invalide) / malformed body",
+    401: "Identifiants absents ou invalides / missing or invalid credentials",
+    403: "Rôle non autorisé / role not allowed",
+    409: "Incompatible avec l'état actuel / conflicts with the current state",
+    429: "Trop de requêtes (voir Retry-After) / too many requests (see Retry-After)",
     404: "Inconnu / not found",
     405: "Méthode non permise / method not allowed",
     413: f"Corps de plus de {MAX_BODY_BYTES} octets / body over {MAX_BODY_BYTES} bytes",
@@ -148,6 +155,10 @@ _STATUS: list[tuple[type[PasserelleError], int]] = [
     (InputError, 422),
     (ExtractionError, 422),
     (NotFoundError, 404),
+    (AuthError, 401),
+    (ForbiddenError, 403),
+    (ConflictError, 409),
+    (TooManyAttempts, 429),
     (StoreUnavailable, 503),
 ]
 
@@ -158,8 +169,13 @@ async def on_passerelle_error(request: Request, exc: Exception) -> ErrorResponse
     status = next((s for kind, s in _STATUS if isinstance(exc, kind)), 500)
     if status == 500:
         log.error("request %s: %r", request_id(request.scope), exc)
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyAttempts):
+        headers["Retry-After"] = str(exc.retry_after)
     return error_response(
-        request.scope, status, exc.code, exc.message_fr, exc.message_en, exc.where
+        request.scope, status, exc.code, exc.message_fr, exc.message_en, exc.where, headers
     )
 
 

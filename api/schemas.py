@@ -9,6 +9,7 @@ from fastapi import Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from api.errors import check_chars
+from graph.desk import NeedRecord
 from graph.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
 from graph.matching import ConceptContribution, Pairing
 from graph.model import (
@@ -21,11 +22,13 @@ from graph.model import (
     LabKind,
     Need,
     ProfileSource,
+    Visibility,
 )
 from graph.scope import MAX_SCOPE_CHARS, Scope
 from graph.service import MAX_LIMIT, MAX_TEXT_CHARS, RankedLab, ScopeUsed
 from graph.text import surface_words
 from graph.track_record import TrackRecords
+from graph.workflow import NeedStatus
 from ingest.descriptions import provenance as description_provenance
 
 # -- requests -----------------------------------------------------------------------------
@@ -399,15 +402,22 @@ class MatchResponse(BaseModel):
 
 
 class NeedPublic(_Mirror):
-    """A stored need."""
+    """A stored need, as the caller may see it: ``company_id`` and ``company`` are null when
+    the need is ``anonymous`` and the caller is neither its company nor an officer."""
 
     source = Need
+    hidden = frozenset({"submitted_by"})
+    derived = frozenset({"company_id"})
 
     id: str
     title: str
-    company_id: str
+    company_id: str | None
+    company: str | None = None
     text: str
     illustrative: bool
+    visibility: Visibility
+    submitted_at: str | None
+    status: NeedStatus = Field("new", description="new, in_progress or closed")
 
 
 class NeedCreated(BaseModel):
@@ -527,9 +537,15 @@ def lab_detail(
     )
 
 
-def need_public(need: Need) -> NeedPublic:
-    """Public view of a need."""
-    return NeedPublic.of(need)
+def need_public(record: NeedRecord) -> NeedPublic:
+    """A need as its caller may see it (``graph.desk.NeedRecord``)."""
+    need = record.need
+    return NeedPublic.of(
+        need,
+        company_id=need.company_id if record.shown else None,
+        company=record.company.name if record.company else None,
+        status=record.status,
+    )
 
 
 def scope_public(used: ScopeUsed) -> ScopePublic:

@@ -35,6 +35,11 @@ from graph.accounts import (
 from graph.errors import InputError, PasserelleError
 from graph.identity import resolve_company
 from graph.ports import GraphStore
+from graph.text import fold
+
+def _name_key(name: str) -> str:
+    return fold(re.sub(r"\(fictive\)", "", name, flags=re.IGNORECASE)).strip()
+
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}")
 
@@ -189,9 +194,7 @@ class Accounts:
                     "An SME account belongs to a company: give its name (--company).",
                     where="company",
                 )
-            company_id, new_company = resolve_company(company, None, None, self.store.company)
-            if new_company is not None:
-                self.store.upsert_company(new_company)
+            company_id = self._company_id(company)
         elif company:
             raise InputError(
                 "Seul un compte PME appartient à une entreprise.",
@@ -221,6 +224,30 @@ class Accounts:
         )
         self.store.upsert_user(user)
         return user
+
+    def _company_id(self, company: str) -> str:
+        """The company an SME account belongs to: the one of this id, else the one of this
+        name (accents, case and a « (fictive) » mark ignored) when only one has it, else a
+        new company of this name."""
+        company = company.strip()
+        if self.store.company(company) is not None:
+            return company
+        key = _name_key(company)
+        named = [c.id for c in self.store.companies() if _name_key(c.name) == key]
+        if len(named) == 1:
+            return named[0]
+        if len(named) > 1:
+            raise InputError(
+                f"Plusieurs entreprises s'appellent « {company} » : donnez son identifiant "
+                f"({', '.join(sorted(named)[:5])}).",
+                f"Several companies are named '{company}': give its id "
+                f"({', '.join(sorted(named)[:5])}).",
+                where="company",
+            )
+        company_id, new_company = resolve_company(company, None, None, self.store.company)
+        if new_company is not None:
+            self.store.upsert_company(new_company)
+        return company_id
 
     def users(self) -> list[User]:
         """Every account, by email."""

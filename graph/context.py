@@ -24,6 +24,15 @@ SIGNALS: dict[str, tuple[str, str]] = {
     "partners": ("partenaire de ses partenaires", "works with the company's partners"),
     "proximity": ("même région", "same region"),
 }
+LABELS: dict[str, tuple[str, str]] = {
+    **SIGNALS,
+    "feedback": (
+        "a réussi sur des besoins proches",
+        "met or agreed with companies on similar needs",
+    ),
+}
+"""Every signal's French and English label: the graph's, and the officers' feedback
+(``graph.feedback``)."""
 
 RECORD_SIGNALS = frozenset({"topic_record"})
 """Signals about the labs' record rather than the company's relationships: they multiply a

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from graph.context import RECORD_SIGNALS, SIGNALS
+from graph.context import LABELS, RECORD_SIGNALS
 from graph.model import Concept, ConceptMention, Extraction
 from graph.projection import ancestors_within, concept_hierarchy
 
@@ -538,7 +538,7 @@ class MatchIndex:
                         context=tuple(
                             ContextContribution(
                                 name,
-                                *SIGNALS.get(name, (name, name)),
+                                *LABELS.get(name, (name, name)),
                                 float((context or {})[name][pos]),
                                 float(part[pos]),
                                 (details or {}).get(name, ""),

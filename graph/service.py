@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
@@ -18,6 +18,9 @@ import numpy.typing as npt
 
 from graph.context import ContextWeights, GraphContext, Topic
 from graph.errors import InputError, NotFoundError, PasserelleError
+from graph.feedback import NO_FEEDBACK, Feedback, feedback_for
+from graph.feedback import SIGNAL as FEEDBACK
+from graph.feedback import WEIGHT as FEEDBACK_WEIGHT
 from graph.geo import region_of
 from graph.identity import resolve_company
 from graph.matching import MatchIndex, MatchParams, Pairing
@@ -447,9 +450,11 @@ class PairingService:
         limit: int,
         company: Company | None,
         scope: Scope,
+        feedback: Feedback = NO_FEEDBACK,
     ) -> list[RankedLab]:
         index, context = snap.index, snap.context
-        signals = weights = None
+        signals: dict[str, npt.NDArray[np.float64]] | None = None
+        weights: dict[str, float] | None = None
         details: dict[str, str] = {}
         if context is not None:
             # the need's themes come from its concepts (broader ones included)
@@ -466,13 +471,24 @@ class PairingService:
                 for k, w in self.weights.as_dict().items()
                 if company is not None or k == "topic_record"
             }
+        candidates = snap.candidates(scope)
+        if feedback.declined:
+            declined = np.asarray([lab_id in feedback.declined for lab_id in index.lab_ids])
+            candidates = candidates & ~declined
+        if feedback.similar:
+            signals = dict(signals or {})
+            signals[FEEDBACK] = np.asarray(
+                [feedback.similar.get(lab_id, 0.0) for lab_id in index.lab_ids], dtype=np.float64
+            )
+            weights = {**(weights or {}), FEEDBACK: FEEDBACK_WEIGHT}
+            details[FEEDBACK] = "rencontres et accords sur des besoins proches"
         pairings = index.rank_labs(
             extraction,
             limit,
             sme=company is not None and company.is_sme,
             context=signals,
             weights=weights,
-            candidates=snap.candidates(scope),
+            candidates=candidates,
             details=details,
         )
         labs = snap.labs
@@ -523,15 +539,27 @@ class PairingService:
         self, need_id: str, limit: int = 10, scope: Scope | None = None
     ) -> tuple[Need, list[RankedLab], ScopeUsed]:
         """Labs for a stored need (read with its profile and company at once), in ``scope``
-        (else the default)."""
+        (else the default), with what officers' introductions teach (``graph.feedback``)."""
+        need, ranking, used, _ = self.need_pairings_with_feedback(need_id, limit, scope)
+        return need, ranking, used
+
+    def need_pairings_with_feedback(
+        self, need_id: str, limit: int = 10, scope: Scope | None = None
+    ) -> tuple[Need, list[RankedLab], ScopeUsed, Feedback]:
+        """``need_pairings`` and the feedback it used: the labs declined for the need (left
+        out of the ranking) and those that succeeded on similar needs."""
         check_limit(limit)
         stored = self.store.stored_need(need_id)
         if stored is None:
             raise _unknown_need(need_id)
         need, profile, company = stored
+        feedback = feedback_for(
+            need_id, profile, self.store.introductions(), self.store.need_profile
+        )
         snap = self.snapshot()
         used = self._scope_used(snap, scope)
-        return need, self._rank(snap, profile, limit, company, used.scope), used
+        ranking = self._rank(snap, profile, limit, company, used.scope, feedback)
+        return need, ranking, used, feedback
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""
@@ -612,12 +640,20 @@ class PairingService:
         institution, and organisations known only as project partners."""
         return dict(self.snapshot().counts)
 
-    def lab_opportunities(self, lab_id: str, limit: int = 10) -> tuple[Lab, list[RankedNeed]]:
-        """Stored needs that fit a lab, best first."""
+    def lab_opportunities(
+        self, lab_id: str, limit: int = 10, only: Set[str] | None = None
+    ) -> tuple[Lab, list[RankedNeed]]:
+        """Stored needs that fit a lab, best first (among ``only`` when given: the needs the
+        caller may read)."""
         check_limit(limit)
         lab = self.lab(lab_id)
         needs = {n.id: n for n in self.store.needs()}
-        ranked = self.snapshot().index.rank_needs(lab_id, self.store.need_profiles(), limit)
+        profiles = {
+            k: v
+            for k, v in self.store.need_profiles().items()
+            if k in needs and (only is None or k in only)
+        }
+        ranked = self.snapshot().index.rank_needs(lab_id, profiles, limit)
         return lab, [
             RankedNeed(rank=n, need=needs[need_id], pairing=p)
             for n, (need_id, p) in enumerate(ranked, start=1)

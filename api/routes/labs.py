@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import ServiceDep
+from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.errors import error_responses
 from api.schemas import (
     LINE_PATTERN,
@@ -54,19 +54,22 @@ def get_lab(lab_id: LabId, service: ServiceDep) -> LabDetail:
     return lab_detail(view.lab, view.profile, view.labels, view.records)
 
 
-@router.get("/{lab_id}/opportunities", responses=error_responses(404))
-def lab_opportunities(lab_id: LabId, service: ServiceDep, limit: Limit = 10) -> LabOpportunities:
-    """Stored needs that fit this lab, best first, with explanations."""
-    lab, ranked = service.lab_opportunities(lab_id, limit)
+@router.get("/{lab_id}/opportunities", responses=error_responses(401, 403, 404))
+def lab_opportunities(
+    lab_id: LabId, who: PrincipalDep, desk: DeskDep, limit: Limit = 10
+) -> LabOpportunities:
+    """The stored needs the caller may read that fit this lab, best first, with explanations
+    (the company of an anonymous need stays hidden)."""
+    lab, ranked = desk.opportunities(who, lab_id, limit)
     return LabOpportunities(
         lab=lab_public(lab),
         opportunities=[
             OpportunityPublic(
                 rank=r.rank,
                 score=r.pairing.score,
-                need=need_public(r.need),
+                need=need_public(record),
                 explanation=explanation_public(r.pairing, lab, f"{r.need.title}. {r.need.text}"),
             )
-            for r in ranked
+            for r, record in ranked
         ],
     )

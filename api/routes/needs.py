@@ -1,26 +1,53 @@
-"""Needs of companies: submit one, get its labs."""
+"""Needs of companies: submit, list, read, edit, withdraw, and their labs.
+
+Each caller sees the needs its role and company allow (``graph.accounts.can_read_need``); a
+need it may not read answers 404, as an unknown one does."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from api.deps import ServiceDep
+from api.deps import DeskDep, PrincipalDep
+from api.desk_schemas import (
+    DeclinedLab,
+    NeedDetail,
+    NeedEdit,
+    NeedPairingsView,
+    NeedSubmit,
+    NeedWithdrawn,
+    need_detail,
+)
 from api.errors import BODY_ERRORS, error_responses, require_json
 from api.schemas import (
     LINE_PATTERN,
     Limit,
-    NeedCreate,
     NeedCreated,
     NeedId,
-    NeedPairings,
+    NeedPublic,
     concepts_public,
+    lab_public,
     need_public,
     pairings_public,
     scope_public,
 )
 from graph.scope import MAX_SCOPE_CHARS, Scope
+from graph.workflow import NeedStatus
 
 router = APIRouter(prefix="/api/needs", tags=["needs"])
+
+
+def emails(desk: DeskDep) -> dict[str, str]:
+    return {u.id: u.email for u in desk.store.users()}
+
+
+@router.get("", responses=error_responses(401, 403, 422))
+def list_needs(
+    who: PrincipalDep, desk: DeskDep, status: NeedStatus | None = None
+) -> list[NeedPublic]:
+    """The needs the caller may read (an SME: its company's and the public ones; a
+    researcher: the anonymous and public ones, without the company of anonymous ones; an
+    officer: all)."""
+    return [need_public(r) for r in desk.needs(who) if status is None or r.status == status]
 
 
 @router.post(
@@ -28,22 +55,27 @@ router = APIRouter(prefix="/api/needs", tags=["needs"])
     status_code=201,
     responses={
         200: {"model": NeedCreated, "description": "Besoin déjà enregistré / already stored"},
-        **error_responses(*BODY_ERRORS),
+        **error_responses(401, 403, *BODY_ERRORS),
     },
     dependencies=[Depends(require_json)],
 )
-def create_need(body: NeedCreate, service: ServiceDep, response: Response) -> NeedCreated:
-    """Store a need (201), or find it again when the same need was already stored (200)."""
-    need, extraction, created = service.submit_need(
+def create_need(
+    body: NeedSubmit, who: PrincipalDep, desk: DeskDep, response: Response
+) -> NeedCreated:
+    """Store a need (201), or find it again when the same need was already stored (200). An
+    SME submits for its own company; an officer for the company it names."""
+    need, extraction, created = desk.submit(
+        who,
         title=body.title,
         text=body.text,
+        visibility=body.visibility,
         company=body.company,
         city=body.city,
         siren=body.siren,
     )
     if not created:
         response.status_code = 200
-    labels = service.concept_labels()
+    labels = desk.pairing.concept_labels()
     return NeedCreated(
         id=need.id,
         created=created,
@@ -53,10 +85,38 @@ def create_need(body: NeedCreate, service: ServiceDep, response: Response) -> Ne
     )
 
 
-@router.get("/{need_id}/pairings", responses=error_responses(404))
+@router.get("/{need_id}", responses=error_responses(401, 403, 404))
+def get_need(need_id: NeedId, who: PrincipalDep, desk: DeskDep) -> NeedDetail:
+    """One need and its introductions (an SME sees their steps, not officers' notes)."""
+    record = desk.need(who, need_id)
+    intros = desk.introductions(who, need_id) if who.role in ("officer", "sme") else []
+    return need_detail(record, intros, emails(desk))
+
+
+@router.patch(
+    "/{need_id}",
+    responses=error_responses(401, 403, 404, *BODY_ERRORS),
+    dependencies=[Depends(require_json)],
+)
+def edit_need(need_id: NeedId, body: NeedEdit, who: PrincipalDep, desk: DeskDep) -> NeedPublic:
+    """Change a need's title, text or visibility (its company's accounts, officers)."""
+    desk.edit(who, need_id, title=body.title, text=body.text, visibility=body.visibility)
+    return need_public(desk.need(who, need_id))
+
+
+@router.delete("/{need_id}", responses=error_responses(401, 403, 404))
+def withdraw_need(need_id: NeedId, who: PrincipalDep, desk: DeskDep) -> NeedWithdrawn:
+    """Withdraw a need: its text is removed from the store (not only flagged); its open
+    introductions are declined."""
+    declined = desk.withdraw(who, need_id)
+    return NeedWithdrawn(id=need_id, introductions_declined=declined)
+
+
+@router.get("/{need_id}/pairings", responses=error_responses(401, 403, 404, 422))
 def need_pairings(
     need_id: NeedId,
-    service: ServiceDep,
+    who: PrincipalDep,
+    desk: DeskDep,
     limit: Limit = 10,
     institution: str | None = Query(
         None,
@@ -68,17 +128,23 @@ def need_pairings(
         None, max_length=MAX_SCOPE_CHARS, pattern=LINE_PATTERN, description="région"
     ),
     everywhere: bool = Query(False, alias="all", description="toute la France"),
-) -> NeedPairings:
+) -> NeedPairingsView:
     """Labs suggested for a stored need, in the deployment's territory unless ``institution``,
-    ``region`` or ``all=true`` says otherwise."""
+    ``region`` or ``all=true`` says otherwise; labs declined for it are left out (officers see
+    them in ``declined``), labs that met or agreed on similar needs rise."""
     scope = None
     if everywhere:
         scope = Scope()
     elif institution or region:
         scope = Scope(institution=institution, region=region)
-    need, ranking, used = service.need_pairings(need_id, limit, scope)
-    return NeedPairings(
-        need=need_public(need),
-        pairings=pairings_public(ranking, f"{need.title}. {need.text}"),
-        scope=scope_public(used),
+    found = desk.pairings(who, need_id, limit, scope)
+    need = found.record.need
+    return NeedPairingsView(
+        need=need_public(found.record),
+        pairings=pairings_public(found.ranking, f"{need.title}. {need.text}"),
+        scope=scope_public(found.scope),
+        declined=[
+            DeclinedLab(lab=lab_public(lab) if lab else None, reason=reason)
+            for lab, reason in found.declined
+        ],
     )

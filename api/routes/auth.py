@@ -1,0 +1,194 @@
+"""Signing in and out: bearer tokens for the API, the session cookie for the web pages,
+personal tokens for scripts and notebooks."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.security import OAuth2PasswordRequestForm
+
+from api.deps import AccountsDep, PrincipalDep
+from api.desk_schemas import (
+    Me,
+    PersonalTokenCreate,
+    PersonalTokenCreated,
+    TokenId,
+    TokenInfo,
+    TokenOut,
+    me_view,
+    token_info,
+)
+from api.errors import BODY_ERRORS, error_responses, require_json
+from api.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, client_of
+from graph.accounts import LIFETIMES
+from graph.auth import AuthError, TooManyAttempts
+from graph.errors import NotFoundError
+
+router = APIRouter(tags=["auth"])
+
+
+def _secure(request: Request) -> bool:
+    """Cookies only over HTTPS in production (and whenever the request came over HTTPS)."""
+    return bool(request.app.state.settings.production) or request.url.scheme == "https"
+
+
+@router.post("/api/auth/token", responses=error_responses(401, 422, 429))
+def token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, accounts: AccountsDep
+) -> TokenOut:
+    """Sign in with an email (``username``) and a password (OAuth2 password form): an access
+    token valid one hour. The answer to a wrong password or an unknown account is the same."""
+    user = accounts.sign_in(form.username, form.password, client_of(request))
+    secret, _ = accounts.issue(user, "access")
+    life = LIFETIMES["access"]
+    return TokenOut(access_token=secret, expires_in=int(life.total_seconds()) if life else None)
+
+
+@router.post("/api/auth/logout", status_code=204, responses=error_responses(401))
+def logout(who: PrincipalDep, accounts: AccountsDep, response: Response) -> None:
+    """Revoke the credential this request was made with (token or session)."""
+    if who.credential is not None:
+        accounts.store.revoke_credential(who.credential.id)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@router.get("/api/me", responses=error_responses(401))
+def me(who: PrincipalDep) -> Me:
+    """The signed-in account."""
+    assert who.user is not None
+    return me_view(who.user)
+
+
+@router.get("/api/me/tokens", responses=error_responses(401))
+def my_tokens(who: PrincipalDep, accounts: AccountsDep) -> list[TokenInfo]:
+    """The caller's personal tokens (never their secrets)."""
+    assert who.user is not None
+    return [token_info(c) for c in accounts.tokens(who.user)]
+
+
+@router.post(
+    "/api/me/tokens",
+    status_code=201,
+    responses=error_responses(401, *BODY_ERRORS),
+    dependencies=[Depends(require_json)],
+)
+def create_token(
+    body: PersonalTokenCreate, who: PrincipalDep, accounts: AccountsDep
+) -> PersonalTokenCreated:
+    """A personal token for scripts and notebooks: its secret is in this answer only."""
+    assert who.user is not None
+    secret, credential = accounts.issue(who.user, "personal", body.name)
+    return PersonalTokenCreated(**token_info(credential).model_dump(), token=secret)
+
+
+@router.delete("/api/me/tokens/{token_id}", status_code=204, responses=error_responses(401, 404))
+def revoke_token(token_id: TokenId, who: PrincipalDep, accounts: AccountsDep) -> None:
+    """Revoke one of the caller's personal tokens."""
+    assert who.user is not None
+    if not any(c.id == token_id for c in accounts.tokens(who.user)) or not accounts.revoke(
+        who.user, token_id
+    ):
+        raise NotFoundError(
+            f"Jeton inconnu ou déjà révoqué : {token_id}",
+            f"Unknown or already revoked token: {token_id}",
+            where="token_id",
+        )
+
+
+# -- the web pages' session ------------------------------------------------------------------
+def _login_page(csrf: str, email: str = "", error: str = "", status: int = 200) -> HTMLResponse:
+    message = f'<p role="alert" class="error">{html.escape(error)}</p>' if error else ""
+    body = f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Connexion — Passerelle</title></head>
+<body><main>
+<h1>Connexion <span lang="en">/ Sign in</span></h1>
+{message}
+<form method="post" action="/auth/login">
+<input type="hidden" name="{CSRF_FIELD}" value="{html.escape(csrf)}">
+<p><label for="username">Adresse électronique <span lang="en">/ email</span></label>
+<input id="username" name="username" type="email" autocomplete="username" required
+ value="{html.escape(email)}"></p>
+<p><label for="password">Mot de passe <span lang="en">/ password</span></label>
+<input id="password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit">Se connecter <span lang="en">/ sign in</span></button></p>
+</form></main></body></html>"""
+    return HTMLResponse(body, status_code=status)
+
+
+def form_token(request: Request, nonce: str) -> str:
+    """The sign-in form's CSRF token: the cookie's nonce signed with the secret key (a
+    signed double-submit cookie: who can set a cookie cannot make the matching token)."""
+    key: str = request.app.state.signing_key
+    return hmac.new(key.encode(), nonce.encode(), hashlib.sha256).hexdigest()
+
+
+def _fresh_form(
+    request: Request, email: str = "", error: str = "", status: int = 200
+) -> HTMLResponse:
+    """The sign-in page with a new nonce in its cookie and the matching token in its form."""
+    nonce = secrets.token_urlsafe(32)
+    page = _login_page(form_token(request, nonce), email, error, status)
+    page.set_cookie(
+        CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=_secure(request), path="/auth"
+    )
+    return page
+
+
+@router.get("/auth/login", response_class=HTMLResponse, include_in_schema=False)
+def login_page(request: Request) -> HTMLResponse:
+    """The sign-in form (its CSRF token matches a nonce in a cookie: the form sends both)."""
+    return _fresh_form(request)
+
+
+@router.post("/auth/login", include_in_schema=False)
+def login(
+    request: Request,
+    accounts: AccountsDep,
+    username: Annotated[str, Form(max_length=320)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Check the form's CSRF token and the password; on success a server-side session in an
+    HTTP-only, SameSite cookie, and back to the home page."""
+    nonce = request.cookies.get(CSRF_COOKIE, "")
+    expected = form_token(request, nonce) if nonce else ""
+    if not expected or not hmac.compare_digest(expected.encode(), csrf_token.encode()):
+        expired = "Formulaire expiré : réessayez. / Form expired: try again."
+        return _fresh_form(request, username, expired, 403)
+    try:
+        user = accounts.sign_in(username, password, client_of(request))
+    except (AuthError, TooManyAttempts) as e:
+        status = 429 if isinstance(e, TooManyAttempts) else 401
+        return _fresh_form(request, username, f"{e.message_fr} / {e.message_en}", status)
+    secret, _ = accounts.issue(user, "session")
+    done = RedirectResponse("/", status_code=303)
+    life = LIFETIMES["session"]
+    done.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(life.total_seconds()) if life else None,
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        path="/",
+    )
+    done.delete_cookie(CSRF_COOKIE, path="/auth")
+    return done
+
+
+@router.post("/auth/logout", include_in_schema=False)
+def web_logout(who: PrincipalDep, accounts: AccountsDep) -> Response:
+    """Sign out: the session is revoked on the server (its cookie is worth nothing after)."""
+    if who.credential is not None and who.credential.kind == "session":
+        accounts.store.revoke_credential(who.credential.id)
+    done = RedirectResponse("/auth/login", status_code=303)
+    done.delete_cookie(SESSION_COOKIE, path="/")
+    return done
