@@ -26,9 +26,12 @@ SHARED ?= ../shared/data
 REGISTERS ?= $(or $(PASSERELLE_REGISTERS),$(wildcard $(SHARED)))
 
 ## run: load the territory's graph (vocabulary, demo, RNSR + ANR registers when found, our unit
-##      descriptions) into the embedded store and serve the API on http://127.0.0.1:$${PORT:-8000}
+##      descriptions) into the embedded store, print the demo accounts (created once, their
+##      passwords kept in $PASSERELLE_HOME/demo-accounts.json; none with PASSERELLE_ENV=production)
+##      and serve the API on http://127.0.0.1:$${PORT:-8000}
 run: $(STAMP)
 	$(BIN)/passerelle load $(if $(REGISTERS),--registers $(REGISTERS))
+	-$(BIN)/passerelle users demo
 	$(BIN)/passerelle serve --port $${PORT:-8000}
 
 ## load-demo: load the vocabulary and the demo corpus (idempotent)

@@ -12,13 +12,15 @@ CLI = [sys.executable, "-m", "api.cli"]
 
 
 def passerelle(
-    env: Mapping[str, str], *args: str, timeout: float = 300
+    env: Mapping[str, str], *args: str, timeout: float = 300, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``passerelle *args`` with ``env``; its exit code is the caller's to check."""
+    """``passerelle *args`` with ``env`` (and ``stdin`` as its standard input, if given); its
+    exit code is the caller's to check."""
     return subprocess.run(
         [*CLI, *args],
         cwd=REPO,
         env=dict(env),
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -1,6 +1,6 @@
 """The ``passerelle`` command line, one module per group of commands: ``load`` (load-demo,
 load, fetch), ``serve``, ``match``, ``labs``, ``ingest`` (one command per register loader),
-``evaluate`` (eval), ``stats`` (stats, settings).
+``evaluate`` (eval), ``stats`` (stats, settings), ``users`` (users, tokens).
 
 The settings are read once, here at the entry (``--env-file``), and handed down; each command
 opens the store with ``with open_store(store) as s:`` and imports what it needs when it runs
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import evaluate, ingest, labs, load, match, serve, stats
+from api.cli import evaluate, ingest, labs, load, match, serve, stats, users
 from api.cli.common import EnvFileOpt, read_settings
 
 app = typer.Typer(
@@ -27,7 +27,7 @@ def main(env_file: EnvFileOpt = None) -> None:
     read_settings(env_file)
 
 
-for group in (load, serve, match, labs, ingest, evaluate, stats):
+for group in (load, serve, match, labs, ingest, evaluate, stats, users):
     group.register(app)
 
 __all__ = ["app"]

@@ -15,12 +15,14 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (défaut $PORT ou 8000)")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Sert l'API sur http://127.0.0.1:8000 / serve the API."""
+    """Sert l'API sur http://127.0.0.1:8000 / serve the API (en production, il faut
+    PASSERELLE_SECRET_KEY / in production, PASSERELLE_SECRET_KEY is required)."""
+    config = settings(store)
+    config.signing_key()  # in production without a strong secret key: exit 2, nothing started
     import uvicorn
 
     from api.main import create_app
 
-    config = settings(store)
     uvicorn.run(create_app(settings=config), host=host, port=port or config.port)
 
 

@@ -18,10 +18,14 @@ EXPECTED = {
         "labs",
         "ingest",
         "eval",
+        "users",
+        "tokens",
     },
     "labs": {"show"},
     "ingest": {"rnsr", "descriptions", "anr", "cordis", "esco", "naf"},
     "eval": {"anr"},
+    "users": {"add", "list", "disable", "demo"},
+    "tokens": {"create", "list", "revoke"},
 }
 
 
