@@ -31,7 +31,7 @@ REGISTERS ?= $(or $(PASSERELLE_REGISTERS),$(wildcard $(SHARED)))
 ##      and serve the API on http://127.0.0.1:$${PORT:-8000}
 run: $(STAMP)
 	$(BIN)/passerelle load $(if $(REGISTERS),--registers $(REGISTERS))
-	-$(BIN)/passerelle users demo
+	$(BIN)/passerelle users demo
 	$(BIN)/passerelle serve --port $${PORT:-8000}
 
 ## load-demo: load the vocabulary and the demo corpus (idempotent)

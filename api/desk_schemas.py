@@ -26,10 +26,15 @@ from graph.workflow import MAX_NOTE_CHARS, Event, Introduction, NeedStatus, Stat
 
 ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
 IntroductionId = Annotated[
-    str, Path(pattern=ID_PATTERN, description="identifiant de l'introduction (intro-…)")
+    str,
+    Path(max_length=100, pattern=ID_PATTERN, description="identifiant de l'introduction (intro-…)"),
 ]
-TokenId = Annotated[str, Path(pattern=ID_PATTERN, description="identifiant du jeton")]
-UserId = Annotated[str, Path(pattern=ID_PATTERN, description="identifiant du compte (user-…)")]
+TokenId = Annotated[
+    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du jeton")
+]
+UserId = Annotated[
+    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du compte (user-…)")
+]
 NOTE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
@@ -117,22 +122,6 @@ def user_view(user: User) -> UserView:
         demo=user.demo,
         created_at=user.created_at,
     )
-
-
-class NeedSubmit(_Request):
-    """A need to store. An SME account submits for its own company (``company`` may be left
-    out); an officer names the company it submits for."""
-
-    title: str = Field(max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)
-    text: str = Field(max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)
-    visibility: Visibility = Field(
-        "confidential",
-        description="confidential (l'entreprise et les chargés de valorisation), anonymous (les "
-        "chercheurs voient le texte, jamais l'entreprise), public (tout compte)",
-    )
-    company: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
-    city: str | None = Field(None, max_length=100, pattern=NAME_PATTERN)
-    siren: str | None = Field(None, pattern=r"^[0-9 ]{9,11}$")
 
 
 class NeedEdit(_Request):

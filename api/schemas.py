@@ -128,12 +128,11 @@ class MatchRequest(_Request):
     )
 
 
-class NeedCreate(_Request):
-    """A need to store, with the company that expresses it.
-
-    The company is identified by its SIREN when given (checked with its Luhn key), otherwise
-    by its name and its city: the same name in another city is another company (see
-    ``graph.identity``)."""
+class NeedSubmit(_Request):
+    """A need to store. An SME account submits for its own company (``company`` may be left
+    out); an officer names the company it submits for, identified by its SIREN when given
+    (checked with its Luhn key), otherwise by its name and its city: the same name in another
+    city is another company (see ``graph.identity``)."""
 
     title: str = Field(
         max_length=MAX_TITLE_CHARS,
@@ -145,7 +144,13 @@ class NeedCreate(_Request):
         pattern=TEXT_PATTERN,
         description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
     )
-    company: str = Field(
+    visibility: Visibility = Field(
+        "confidential",
+        description="confidential (l'entreprise et les chargés de valorisation ; par défaut), "
+        "anonymous (les chercheurs voient le texte, jamais l'entreprise), public (tout compte)",
+    )
+    company: str | None = Field(
+        None,
         max_length=MAX_COMPANY_CHARS,
         pattern=NAME_PATTERN,
         description=f"Nom de l'entreprise (au plus {MAX_COMPANY_CHARS} caractères, au moins une "

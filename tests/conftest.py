@@ -48,9 +48,39 @@ def service(demo_store: EmbeddedGraphStore, extractor: SpacyExtractor) -> Pairin
     return PairingService(demo_store, extractor)
 
 
+OFFICER = ("agent.tests@passerelle.example", "mot de passe de test, assez long")
+
+
 @pytest.fixture(scope="session")
-def client(service: PairingService) -> Iterator[TestClient]:
-    with TestClient(create_app(service)) as c:
+def app(service: PairingService, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The API over the demo store, with a tech-transfer officer's account (``OFFICER``)."""
+    from graph.auth import Accounts
+    from graph.settings import Settings
+
+    home = tmp_path_factory.mktemp("app-home")
+    accounts = Accounts(service.store)
+    if service.store.user_by_email(OFFICER[0]) is None:
+        accounts.add_user(OFFICER[0], "officer", OFFICER[1])
+    return create_app(
+        service, settings=Settings(PASSERELLE_HOME=str(home), PASSERELLE_MATCH_PER_MINUTE=100_000)
+    )
+
+
+@pytest.fixture(scope="session")
+def client(app: Any) -> Iterator[TestClient]:
+    """A client signed in as a tech-transfer officer (bearer token): the API's routes as the
+    role that may use most of them; ``anonymous`` for a client without an account."""
+    with TestClient(app) as c:
+        r = c.post("/api/auth/token", data={"username": OFFICER[0], "password": OFFICER[1]})
+        assert r.status_code == 200, r.text
+        c.headers["Authorization"] = f"Bearer {r.json()['access_token']}"
+        yield c
+
+
+@pytest.fixture(scope="session")
+def anonymous(app: Any) -> Iterator[TestClient]:
+    """A client without an account."""
+    with TestClient(app) as c:
         yield c
 
 

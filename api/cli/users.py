@@ -173,28 +173,6 @@ def _write_demo_file(path: Path, passwords: dict[str, str]) -> None:
     os.replace(partial, path)
 
 
-def _new_demo_user(
-    store: GraphStore, email: str, password: str, company_id: str, lab_id: str | None
-) -> User:
-    """The demo SME account, member of the demo company's stored id (``Accounts.add_user``
-    finds a company by its name, and the demo company's id is not its name's slug)."""
-    from graph.accounts import User, hash_password, iso, now
-    from graph.auth import check_password
-
-    check_password(password)
-    user = User(
-        id="user-" + secrets.token_hex(8),
-        email=email,
-        role="sme",
-        password_hash=hash_password(password),
-        company_id=company_id,
-        demo=True,
-        created_at=iso(now()),
-    )
-    store.upsert_user(user)
-    return user
-
-
 @users_app.command("demo")
 @friendly
 def users_demo(store: StoreOpt = None) -> None:
@@ -231,11 +209,11 @@ def users_demo(store: StoreOpt = None) -> None:
             password = passwords[email]
             user = s.user_by_email(email)
             if user is None:
-                if role == "sme":
-                    user = _new_demo_user(s, email, password, company_id, None)
-                else:
-                    member = lab_id if role == "researcher" and lab_id and s.lab(lab_id) else None
-                    user = accounts.add_user(email, role, password, lab_id=member, demo=True)
+                member = lab_id if role == "researcher" and lab_id and s.lab(lab_id) else None
+                company = company_id if role == "sme" else None
+                user = accounts.add_user(
+                    email, role, password, company=company, lab_id=member, demo=True
+                )
             elif not user.demo:
                 typer.echo(
                     f"{email} existe et n'est pas un compte de démonstration : laissé tel quel. / "

@@ -38,7 +38,7 @@ def _secure(request: Request) -> bool:
     return bool(request.app.state.settings.production) or request.url.scheme == "https"
 
 
-@router.post("/api/auth/token", responses=error_responses(401, 422, 429))
+@router.post("/api/auth/token", responses=error_responses(401, 429, *BODY_ERRORS))
 def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, accounts: AccountsDep
 ) -> TokenOut:

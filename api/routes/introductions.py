@@ -68,7 +68,7 @@ def open_introduction(
 def list_introductions(
     who: PrincipalDep,
     desk: DeskDep,
-    need_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
+    need_id: Annotated[str | None, Query(max_length=100, pattern=ID_PATTERN)] = None,
     status: Status | None = None,
 ) -> list[IntroductionView]:
     """Introductions: all for officers, a company's needs' for its SME accounts (steps only)."""

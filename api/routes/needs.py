@@ -13,7 +13,6 @@ from api.desk_schemas import (
     NeedDetail,
     NeedEdit,
     NeedPairingsView,
-    NeedSubmit,
     NeedWithdrawn,
     need_detail,
 )
@@ -24,6 +23,7 @@ from api.schemas import (
     NeedCreated,
     NeedId,
     NeedPublic,
+    NeedSubmit,
     concepts_public,
     lab_public,
     need_public,

@@ -10,12 +10,12 @@ from api.schemas import (
     IndustryPartner,
     LabDetail,
     LabPublic,
-    NeedPublic,
     _Mirror,
     concept_entry,
     lab_public,
     need_public,
 )
+from graph.desk import NeedRecord
 from graph.model import Company, Concept, Lab, Need
 
 LAB = Lab(
@@ -81,6 +81,7 @@ def test_a_view_cannot_hide_what_it_shows_nor_retype_a_field() -> None:
 
         class Retyped(_Mirror):
             source = Need
+            hidden = frozenset({"submitted_at", "submitted_by", "visibility"})
 
             id: str
             title: str
@@ -125,9 +126,25 @@ def test_views_copy_every_shown_field() -> None:
     assert {name: getattr(detail, name) for name in shown} == {
         name: getattr(LAB, name) for name in shown
     }
-    need = Need(id="n", company_id="c", title="T « é »", text="x", illustrative=True)
-    assert NeedPublic.of(need).model_dump() == need.model_dump()
-    assert need_public(need) == NeedPublic.of(need)
+    need = Need(
+        id="n",
+        company_id="c",
+        title="T « é »",
+        text="x",
+        illustrative=True,
+        visibility="anonymous",
+        submitted_by="user-1",
+        submitted_at="2026-12-02T08:00:00+00:00",
+    )
+    shown_need = need_public(NeedRecord(need, None, "new", shown=True)).model_dump()
+    assert shown_need == {
+        **need.model_dump(exclude={"submitted_by"}),
+        "company": None,
+        "status": "new",
+    }
+    hidden = need_public(NeedRecord(need, None, "in_progress", shown=False)).model_dump()
+    assert hidden["company_id"] is None and hidden["status"] == "in_progress"
+    assert "user-1" not in str(hidden)
     concept = Concept(
         id="tig",
         kind="process",
