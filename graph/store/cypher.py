@@ -11,6 +11,19 @@ CONSTRAINT_QUERIES: tuple[LiteralString, ...] = (
     "CREATE CONSTRAINT concept_id IF NOT EXISTS FOR (n:Concept) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT project_id IF NOT EXISTS FOR (n:Project) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT meta_id IF NOT EXISTS FOR (n:Meta) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT user_id IF NOT EXISTS FOR (n:User) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT user_email IF NOT EXISTS FOR (n:User) REQUIRE n.email IS UNIQUE",
+    "CREATE CONSTRAINT credential_id IF NOT EXISTS FOR (n:Credential) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT credential_digest IF NOT EXISTS "
+    "FOR (n:Credential) REQUIRE n.digest IS UNIQUE",
+    "CREATE CONSTRAINT introduction_id IF NOT EXISTS FOR (n:Introduction) REQUIRE n.id IS UNIQUE",
+    # one event per place in a trail (a node key needs the Enterprise edition)
+    "CREATE CONSTRAINT event_seq IF NOT EXISTS "
+    "FOR (n:Event) REQUIRE (n.introduction_id, n.seq) IS UNIQUE",
+)
+INDEX_QUERIES: tuple[LiteralString, ...] = (
+    "CREATE INDEX credential_user IF NOT EXISTS FOR (n:Credential) ON (n.user_id)",
+    "CREATE INDEX introduction_need IF NOT EXISTS FOR (n:Introduction) ON (n.need_id)",
 )
 FULLTEXT_QUERIES: tuple[LiteralString, ...] = (
     # the key is folded already (graph.search): split on spaces, nothing else
@@ -274,3 +287,85 @@ RETURN concepts, labs, companies, needs, projects, broader, has_capability, expr
 """
 
 WIPE_QUERY: LiteralString = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+
+# -- needs' life -------------------------------------------------------------------------------
+# the need's node holds its text and its profile; its EXPRESSES and REQUIRES links go with it
+DELETE_NEED_QUERY: LiteralString = """
+MATCH (n:Need {id: $id})
+DETACH DELETE n
+RETURN count(*) AS deleted
+"""
+
+# -- accounts: each model as one JSON document (doc), its keys as properties -------------------
+OTHER_USER_WITH_EMAIL_QUERY: LiteralString = """
+MATCH (u:User {email: $email}) WHERE u.id <> $id
+RETURN u.id AS id LIMIT 1
+"""
+UPSERT_USER_QUERY: LiteralString = """
+MERGE (u:User {id: $id})
+SET u.email = $email, u.doc = $doc
+"""
+USER_QUERY: LiteralString = "MATCH (u:User {id: $id}) RETURN u.doc AS doc"
+USER_BY_EMAIL_QUERY: LiteralString = "MATCH (u:User {email: $email}) RETURN u.doc AS doc"
+USERS_QUERY: LiteralString = "MATCH (u:User) RETURN u.doc AS doc ORDER BY u.email"
+
+UPSERT_CREDENTIAL_QUERY: LiteralString = """
+MATCH (u:User {id: $user_id})
+MERGE (c:Credential {id: $id})
+SET c.user_id = $user_id, c.digest = $digest, c.doc = $doc
+MERGE (c)-[:OF]->(u)
+RETURN count(c) AS written
+"""
+CREDENTIAL_QUERY: LiteralString = "MATCH (c:Credential {digest: $digest}) RETURN c.doc AS doc"
+CREDENTIALS_QUERY: LiteralString = (
+    "MATCH (c:Credential {user_id: $user_id}) RETURN c.doc AS doc ORDER BY c.id"
+)
+# setting a property takes the nodes' write locks first, so that the documents read next are
+# the last committed ones and no other transaction changes them before this one ends
+LOCK_CREDENTIAL_QUERY: LiteralString = """
+MATCH (c:Credential {id: $id})
+SET c._lock = true
+REMOVE c._lock
+RETURN c.doc AS doc
+"""
+LOCK_CREDENTIALS_QUERY: LiteralString = """
+MATCH (c:Credential {user_id: $user_id})
+SET c._lock = true
+REMOVE c._lock
+RETURN c.doc AS doc
+"""
+SET_CREDENTIAL_DOCS_QUERY: LiteralString = """
+UNWIND $rows AS row
+MATCH (c:Credential {id: row.id})
+SET c.doc = row.doc
+"""
+
+# -- introductions and their append-only trail -------------------------------------------------
+# MERGE on the unique id serialises concurrent adds; an introduction always has its first
+# event, so one without any is the one just created (else: it existed, nothing is written)
+ADD_INTRODUCTION_QUERY: LiteralString = """
+MERGE (i:Introduction {id: $id})
+ON CREATE SET i.need_id = $need_id, i.lab_id = $lab_id, i.version = $version, i.doc = $doc
+WITH i WHERE NOT EXISTS { (i)-[:HAS_EVENT]->(:Event) }
+CREATE (i)-[:HAS_EVENT]->(:Event {introduction_id: $id, seq: $seq, doc: $event_doc})
+RETURN count(i) AS created
+"""
+# compare-and-set: the write lock is taken before the version is read (no lost update)
+RECORD_EVENT_QUERY: LiteralString = """
+MATCH (i:Introduction {id: $id})
+SET i._lock = true
+REMOVE i._lock
+WITH i WHERE i.version = $expected
+SET i.version = $version, i.doc = $doc
+CREATE (i)-[:HAS_EVENT]->(:Event {introduction_id: $id, seq: $seq, doc: $event_doc})
+RETURN count(i) AS changed
+"""
+INTRODUCTION_QUERY: LiteralString = "MATCH (i:Introduction {id: $id}) RETURN i.doc AS doc"
+INTRODUCTIONS_QUERY: LiteralString = """
+MATCH (i:Introduction) WHERE $need_id IS NULL OR i.need_id = $need_id
+RETURN i.doc AS doc ORDER BY i.need_id, i.lab_id
+"""
+EVENTS_QUERY: LiteralString = """
+MATCH (:Introduction {id: $id})-[:HAS_EVENT]->(e:Event)
+RETURN e.doc AS doc ORDER BY e.seq
+"""

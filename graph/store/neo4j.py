@@ -24,8 +24,10 @@ from neo4j.exceptions import (
     ServiceUnavailable,
     SessionExpired,
 )
+from pydantic import BaseModel
 
-from graph.errors import StoreError, StoreUnavailable
+from graph.accounts import Credential, User
+from graph.errors import ConflictError, StoreError, StoreUnavailable
 from graph.model import (
     Collaboration,
     Company,
@@ -41,11 +43,13 @@ from graph.search import order, query_words, search_key
 from graph.settings import Settings
 from graph.store import cypher
 from graph.store.rows import check_disjoint, dump, load
+from graph.workflow import Event, Introduction
 
 # the driver logs each retry; the store reports the failure itself (StoreUnavailable)
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 T = TypeVar("T")
+D = TypeVar("D", bound=BaseModel)
 BATCH_SIZE = 2000
 
 
@@ -243,7 +247,12 @@ class Neo4jGraphStore:
         the search keys of labs written by an earlier version."""
 
         def run() -> None:
-            for q in (*cypher.CONSTRAINT_QUERIES, *cypher.FULLTEXT_QUERIES, *cypher.DROP_QUERIES):
+            for q in (
+                *cypher.CONSTRAINT_QUERIES,
+                *cypher.INDEX_QUERIES,
+                *cypher.FULLTEXT_QUERIES,
+                *cypher.DROP_QUERIES,
+            ):
                 self.driver.execute_query(q, database_=self.database)
             self.driver.execute_query(cypher.AWAIT_INDEXES_QUERY, database_=self.database)
             stale, _, _ = self.driver.execute_query(
@@ -547,6 +556,170 @@ class Neo4jGraphStore:
             "PART_OF": r["part_of"],
         }
         return {"nodes": nodes, "relationships": rels}
+
+    # -- needs' life ------------------------------------------------------------------------
+    def delete_need(self, need_id: str) -> bool:
+        """Remove a need's node (its text, its profile, its EXPRESSES and REQUIRES links);
+        True when it existed. Its introductions, apart, stay; the revision does not move."""
+
+        def work(tx: ManagedTransaction) -> bool:
+            deleted = tx.run(cypher.DELETE_NEED_QUERY, id=need_id).single(strict=True)
+            return int(deleted["deleted"]) > 0
+
+        return self._write(work, bump=False)
+
+    # -- accounts (documents: ``doc`` is the model's JSON) -----------------------------------
+    def _docs(self, model: type[D], query: LiteralString, **params: Any) -> list[D]:
+        return [model.model_validate_json(r["doc"]) for r in self._read(query, **params)]
+
+    def _doc(self, model: type[D], query: LiteralString, **params: Any) -> D | None:
+        found = self._docs(model, query, **params)
+        return found[0] if found else None
+
+    def upsert_user(self, user: User) -> None:
+        """Write an account (StoreError when another account has its email)."""
+
+        def work(tx: ManagedTransaction) -> None:
+            other = tx.run(
+                cypher.OTHER_USER_WITH_EMAIL_QUERY, id=user.id, email=user.email
+            ).single()
+            if other is not None:
+                raise StoreError(
+                    f"Un autre compte a déjà l'adresse {user.email}.",
+                    f"Another account has the email {user.email} already.",
+                    where="email",
+                )
+            tx.run(
+                cypher.UPSERT_USER_QUERY, id=user.id, email=user.email, doc=user.model_dump_json()
+            ).consume()
+
+        self._write(work, bump=False)
+
+    def user(self, user_id: str) -> User | None:
+        """One account, or None."""
+        return self._doc(User, cypher.USER_QUERY, id=user_id)
+
+    def user_by_email(self, email: str) -> User | None:
+        """The account of an email (as stored: lower-cased), or None."""
+        return self._doc(User, cypher.USER_BY_EMAIL_QUERY, email=email)
+
+    def users(self) -> list[User]:
+        """Every account, ordered by email."""
+        return self._docs(User, cypher.USERS_QUERY)
+
+    def add_credential(self, credential: Credential) -> None:
+        """Store a credential (its digest), linked to its account (StoreError if unknown)."""
+
+        def work(tx: ManagedTransaction) -> None:
+            written = tx.run(
+                cypher.UPSERT_CREDENTIAL_QUERY,
+                id=credential.id,
+                user_id=credential.user_id,
+                digest=credential.digest,
+                doc=credential.model_dump_json(),
+            ).single(strict=True)
+            if not written["written"]:
+                raise StoreError(
+                    f"Compte inconnu : {credential.user_id} (identifiant {credential.id})",
+                    f"Unknown account: {credential.user_id} (credential {credential.id})",
+                )
+
+        self._write(work, bump=False)
+
+    def credential(self, digest: str) -> Credential | None:
+        """The credential of a digest, or None."""
+        return self._doc(Credential, cypher.CREDENTIAL_QUERY, digest=digest)
+
+    def credentials(self, user_id: str) -> list[Credential]:
+        """An account's credentials, oldest first."""
+        found = self._docs(Credential, cypher.CREDENTIALS_QUERY, user_id=user_id)
+        return sorted(found, key=lambda c: (c.created_at, c.id))
+
+    @staticmethod
+    def _revoke(tx: ManagedTransaction, docs: Iterable[str]) -> int:
+        """Revoke, among the credentials of ``docs`` (locked by the caller), the live ones."""
+        live = [c for c in map(Credential.model_validate_json, docs) if not c.revoked]
+        rows = [
+            {"id": c.id, "doc": c.model_copy(update={"revoked": True}).model_dump_json()}
+            for c in live
+        ]
+        if rows:
+            tx.run(cypher.SET_CREDENTIAL_DOCS_QUERY, rows=rows).consume()
+        return len(rows)
+
+    def revoke_credential(self, credential_id: str) -> bool:
+        """Revoke one credential; True when it existed and was not revoked yet."""
+
+        def work(tx: ManagedTransaction) -> int:
+            docs = [r["doc"] for r in tx.run(cypher.LOCK_CREDENTIAL_QUERY, id=credential_id)]
+            return self._revoke(tx, docs)
+
+        return self._write(work, bump=False) > 0
+
+    def revoke_credentials(self, user_id: str) -> int:
+        """Revoke every credential of an account: how many were live."""
+
+        def work(tx: ManagedTransaction) -> int:
+            docs = [r["doc"] for r in tx.run(cypher.LOCK_CREDENTIALS_QUERY, user_id=user_id)]
+            return self._revoke(tx, docs)
+
+        return self._write(work, bump=False)
+
+    # -- introductions ----------------------------------------------------------------------
+    @staticmethod
+    def _event_params(event: Event) -> dict[str, Any]:
+        return {"seq": event.seq, "event_doc": event.model_dump_json()}
+
+    def add_introduction(self, introduction: Introduction, event: Event) -> bool:
+        """Store a new introduction and its first event; False (nothing written) when it exists."""
+
+        def work(tx: ManagedTransaction) -> bool:
+            created = tx.run(
+                cypher.ADD_INTRODUCTION_QUERY,
+                id=introduction.id,
+                need_id=introduction.need_id,
+                lab_id=introduction.lab_id,
+                version=introduction.version,
+                doc=introduction.model_dump_json(),
+                **self._event_params(event),
+            ).single(strict=True)
+            return int(created["created"]) > 0
+
+        return self._write(work, bump=False)
+
+    def record_event(self, introduction: Introduction, event: Event) -> None:
+        """Store a changed introduction and append its event, in one transaction, only over
+        the version it was read at (ConflictError otherwise, and nothing is written)."""
+
+        def work(tx: ManagedTransaction) -> None:
+            changed = tx.run(
+                cypher.RECORD_EVENT_QUERY,
+                id=introduction.id,
+                expected=introduction.version - 1,
+                version=introduction.version,
+                doc=introduction.model_dump_json(),
+                **self._event_params(event),
+            ).single(strict=True)
+            if not changed["changed"]:
+                raise ConflictError(
+                    "L'introduction a changé entre-temps : rechargez-la et recommencez.",
+                    "The introduction changed meanwhile: read it again and retry.",
+                    where=introduction.id,
+                )
+
+        self._write(work, bump=False)
+
+    def introduction(self, introduction_id: str) -> Introduction | None:
+        """One introduction, or None."""
+        return self._doc(Introduction, cypher.INTRODUCTION_QUERY, id=introduction_id)
+
+    def introductions(self, need_id: str | None = None) -> list[Introduction]:
+        """Introductions (of one need when given), by need then lab."""
+        return self._docs(Introduction, cypher.INTRODUCTIONS_QUERY, need_id=need_id)
+
+    def events(self, introduction_id: str) -> list[Event]:
+        """An introduction's trail, in order."""
+        return self._docs(Event, cypher.EVENTS_QUERY, id=introduction_id)
 
     def wipe(self) -> None:
         """Delete every node and relationship (tests only)."""

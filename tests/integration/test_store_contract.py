@@ -382,8 +382,11 @@ def test_neo4j_declares_its_constraints_and_indexes(
         "SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type", database_=database
     )
     unique = {(r["labelsOrTypes"][0], tuple(r["properties"])) for r in records}
-    for label in ("Lab", "Company", "Need", "Concept"):
+    for label in ("Lab", "Company", "Need", "Concept", "User", "Credential", "Introduction"):
         assert (label, ("id",)) in unique
+    assert ("User", ("email",)) in unique
+    assert ("Credential", ("digest",)) in unique
+    assert ("Event", ("introduction_id", "seq")) in unique
     records, _, _ = driver.execute_query(
         "SHOW FULLTEXT INDEXES YIELD name, state", database_=database
     )
