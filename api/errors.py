@@ -24,14 +24,14 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph.auth import AuthError, TooManyAttempts
@@ -328,12 +328,26 @@ class BodyTooLarge(HTTPException):
         super().__init__(413)
 
 
+def app_routes(app: object) -> list[BaseRoute]:
+    """Every route of an app, those of its included routers too (FastAPI 0.165 keeps them
+    behind one entry of ``app.routes`` per router; older versions copy them there)."""
+    router = getattr(app, "router", app)
+    routes: list[BaseRoute] = list(getattr(router, "routes", ()))
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before 0.165
+        return routes
+    return [context.original_route for context in iter_route_contexts(routes)]
+
+
 def _json_route(scope: Scope) -> bool:
     """Whether the request goes to a route that reads a JSON body."""
-    app = scope.get("app")
-    router = getattr(app, "router", None)
-    for route in getattr(router, "routes", ()):
-        if isinstance(route, APIRoute) and route.body_field is not None:
+    for route in app_routes(scope.get("app")):
+        if (
+            isinstance(route, APIRoute)
+            and route.body_field is not None
+            and not isinstance(route.body_field.field_info, params.Form)  # forms: not JSON
+        ):
             match, _ = route.matches(scope)
             if match == Match.FULL:
                 return True

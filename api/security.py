@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from starlette.routing import BaseRoute, Route
 
-from api.errors import ErrorBody
+from api.errors import ErrorBody, app_routes
 from graph.accounts import ANONYMOUS, ROLES, Principal, Role
 from graph.auth import Accounts, AuthError, Throttle, TooManyAttempts
 from graph.errors import ForbiddenError, PasserelleError
@@ -229,7 +229,7 @@ async def enforce(request: Request, who: PrincipalDep) -> None:
 def document(app: FastAPI) -> None:
     """Each route's OpenAPI answers gain what its policy may answer (401, 403, 429), and its
     description says who may call it."""
-    for route in app.routes:
+    for route in app_routes(app):
         if not isinstance(route, APIRoute):
             continue
         for method in route_methods(route):
@@ -262,7 +262,7 @@ def document(app: FastAPI) -> None:
 def unprotected(app: FastAPI) -> list[str]:
     """Every method and path of the app without a declared policy (should be none)."""
     missing = []
-    for route in app.routes:
+    for route in app_routes(app):
         if not isinstance(route, APIRoute | Route):
             continue
         for method in route_methods(route):
@@ -271,5 +271,6 @@ def unprotected(app: FastAPI) -> list[str]:
     return missing
 
 
-def policy_error(exc: PasserelleError) -> bool:
-    return isinstance(exc, AuthError | ForbiddenError)
+def served(app: FastAPI) -> set[tuple[str, str]]:
+    """Every method and path the app serves."""
+    return {route_key(r, m) for r in app_routes(app) for m in route_methods(r)}

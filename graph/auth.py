@@ -37,6 +37,7 @@ from graph.identity import resolve_company
 from graph.ports import GraphStore
 from graph.text import fold
 
+
 def _name_key(name: str) -> str:
     return fold(re.sub(r"\(fictive\)", "", name, flags=re.IGNORECASE)).strip()
 

@@ -53,9 +53,9 @@ class NeedRecord:
     company: Company | None
     """None when the caller may not know it (an anonymous need read by a researcher)."""
     status: NeedStatus
+    shown: bool
+    """Whether the caller may know the need's company (no default: each view decides)."""
     introductions: list[Introduction] = field(default_factory=list)
-    shown: bool = True
-    """Whether the caller may know the need's company."""
 
 
 @dataclass(frozen=True)
@@ -114,10 +114,10 @@ class Desk:
 
     # -- needs ------------------------------------------------------------------------------
     def _record(self, who: Principal, need: Need, intros: list[Introduction]) -> NeedRecord:
-        company = self.store.company(need.company_id) if shows_company(who, need) else None
-        return NeedRecord(
-            need, company, need_status(intros), intros if who.is_officer or who.owns(need) else []
-        )
+        shown = shows_company(who, need)
+        company = self.store.company(need.company_id) if shown else None
+        mine = who.is_officer or who.owns(need)
+        return NeedRecord(need, company, need_status(intros), shown, intros if mine else [])
 
     def needs(self, who: Principal) -> list[NeedRecord]:
         """The needs ``who`` may read, by id."""

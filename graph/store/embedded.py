@@ -235,6 +235,8 @@ class EmbeddedGraphStore:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=FULL")
             self._conn.execute("PRAGMA foreign_keys=ON")
+            # what is deleted (a withdrawn need's text) is overwritten, not left in free pages
+            self._conn.execute("PRAGMA secure_delete=ON")
             self._conn.executescript(_SCHEMA)
             self._migrate()
         except (OSError, sqlite3.Error) as e:
@@ -675,10 +677,19 @@ class EmbeddedGraphStore:
 
     # -- needs' life ------------------------------------------------------------------------
     def delete_need(self, need_id: str) -> bool:
-        """Remove a need with its text and requirements; True when it existed."""
+        """Remove a need with its text and requirements; True when it existed. The text is
+        gone from the file too, not only from the tables (see below)."""
         with self._write(bump=False) as cur:
             cur.execute("DELETE FROM requires WHERE need_id = ?", (need_id,))
-            return cur.execute("DELETE FROM need WHERE id = ?", (need_id,)).rowcount > 0
+            existed = cur.execute("DELETE FROM need WHERE id = ?", (need_id,)).rowcount > 0
+        # the pages that held the text are zeroed (secure_delete); the write-ahead log, which
+        # still holds their earlier versions, is written back and emptied
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error:
+                pass  # a reader holds the log: its frames are overwritten as it is reused
+        return existed
 
     # -- accounts ---------------------------------------------------------------------------
     def upsert_user(self, user: User) -> None:
@@ -709,15 +720,17 @@ class EmbeddedGraphStore:
 
     def add_credential(self, credential: Credential) -> None:
         """Store a credential (its digest)."""
-        self._put_credentials([credential])
-
-    def _put_credentials(self, credentials: list[Credential]) -> None:
         with self._write(bump=False) as cur:
-            cur.executemany(
-                "INSERT INTO credential (id, user_id, digest, doc) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET doc = excluded.doc",
-                [(c.id, c.user_id, c.digest, c.model_dump_json()) for c in credentials],
-            )
+            self._put_credentials(cur, [credential])
+
+    @staticmethod
+    def _put_credentials(cur: sqlite3.Cursor, credentials: list[Credential]) -> None:
+        cur.executemany(
+            "INSERT INTO credential (id, user_id, digest, doc) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET user_id = excluded.user_id,"
+            " digest = excluded.digest, doc = excluded.doc",
+            [(c.id, c.user_id, c.digest, c.model_dump_json()) for c in credentials],
+        )
 
     def credential(self, digest: str) -> Credential | None:
         """The credential of a digest, or None."""
@@ -731,21 +744,31 @@ class EmbeddedGraphStore:
         )
         return sorted(found, key=lambda c: (c.created_at, c.id))
 
+    def _revoke(self, where: str, key: str) -> int:
+        """Revoke the live credentials ``where`` says, read and written in one transaction
+        (two callers never both revoke the same one)."""
+        with self._write(bump=False) as cur:
+            live = [
+                c
+                for c in (
+                    Credential.model_validate_json(r[0])
+                    for r in cur.execute(
+                        f"SELECT doc FROM credential WHERE {where} = ?",  # noqa: S608
+                        (key,),
+                    )
+                )
+                if not c.revoked
+            ]
+            self._put_credentials(cur, [c.model_copy(update={"revoked": True}) for c in live])
+        return len(live)
+
     def revoke_credential(self, credential_id: str) -> bool:
         """Revoke one credential; True when it was valid."""
-        found: list[Credential] = self._docs(
-            Credential, "SELECT doc FROM credential WHERE id = ?", (credential_id,)
-        )
-        if not found or found[0].revoked:
-            return False
-        self._put_credentials([found[0].model_copy(update={"revoked": True})])
-        return True
+        return self._revoke("id", credential_id) == 1
 
     def revoke_credentials(self, user_id: str) -> int:
         """Revoke every credential of an account."""
-        live = [c for c in self.credentials(user_id) if not c.revoked]
-        self._put_credentials([c.model_copy(update={"revoked": True}) for c in live])
-        return len(live)
+        return self._revoke("user_id", user_id)
 
     # -- introductions ----------------------------------------------------------------------
     def add_introduction(self, introduction: Introduction, event: Event) -> bool:

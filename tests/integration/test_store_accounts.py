@@ -453,15 +453,7 @@ def test_racing_adds_of_one_introduction_store_it_once(store: GraphStore) -> Non
     assert store.events(tries[winner][0].id) == [tries[winner][1]]
 
 
-def test_racing_revocations_of_one_credential_count_once(
-    store: GraphStore, request: pytest.FixtureRequest
-) -> None:
-    if isinstance(store, EmbeddedGraphStore):
-        # its revocations read the credential before their write transaction begins: two
-        # clients may both see it live and both report it revoked (not fixed in this branch)
-        request.applymarker(
-            pytest.mark.xfail(reason="embedded revocations read outside their write")
-        )
+def test_racing_revocations_of_one_credential_count_once(store: GraphStore) -> None:
     store.upsert_user(ALICE)
     credentials: list[Credential] = []
     for k in range(4):

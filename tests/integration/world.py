@@ -111,6 +111,7 @@ def build_world(
         load_demo(store, extractor)
         store.upsert_companies([COMPANY_A, COMPANY_B, COMPANY_C])
         service = PairingService(store, extractor)
+        service.warm()
         settings = Settings(
             PASSERELLE_HOME=str(tmp / "home"), PASSERELLE_MATCH_PER_MINUTE=1_000_000
         )

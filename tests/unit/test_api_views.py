@@ -136,13 +136,13 @@ def test_views_copy_every_shown_field() -> None:
         submitted_by="user-1",
         submitted_at="2026-12-02T08:00:00+00:00",
     )
-    shown_need = need_public(NeedRecord(need, None, "new", shown=True)).model_dump()
+    shown_need = need_public(NeedRecord(need, None, "new", True)).model_dump()
     assert shown_need == {
         **need.model_dump(exclude={"submitted_by"}),
         "company": None,
         "status": "new",
     }
-    hidden = need_public(NeedRecord(need, None, "in_progress", shown=False)).model_dump()
+    hidden = need_public(NeedRecord(need, None, "in_progress", False)).model_dump()
     assert hidden["company_id"] is None and hidden["status"] == "in_progress"
     assert "user-1" not in str(hidden)
     concept = Concept(
