@@ -19,6 +19,7 @@ from api.schemas import (
     need_public,
 )
 from graph.accounts import Credential, Role, User
+from graph.auth import EMAIL_PATTERN
 from graph.desk import IntroductionRecord, NeedRecord
 from graph.model import Visibility
 from graph.service import MAX_TEXT_CHARS
@@ -100,7 +101,7 @@ class PersonalTokenCreated(TokenInfo):
 class UserCreate(_Request):
     """A new account (admins)."""
 
-    email: str = Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")
+    email: str = Field(max_length=320, pattern=f"^{EMAIL_PATTERN}$")
     role: Role
     password: str = Field(min_length=12, max_length=1024)
     company: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)

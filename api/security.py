@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from starlette.routing import BaseRoute, Route
 
-from api.errors import ErrorBody, app_routes
+from api.errors import app_routes
 from graph.accounts import ANONYMOUS, ROLES, Principal, Role
 from graph.auth import Accounts, AuthError, Throttle, TooManyAttempts
 from graph.errors import ForbiddenError, PasserelleError
@@ -227,36 +227,44 @@ async def enforce(request: Request, who: PrincipalDep) -> None:
 
 
 def document(app: FastAPI) -> None:
-    """Each route's OpenAPI answers gain what its policy may answer (401, 403, 429), and its
-    description says who may call it."""
-    for route in app_routes(app):
-        if not isinstance(route, APIRoute):
-            continue
-        for method in route_methods(route):
-            policy = POLICIES.get(route_key(route, method))
-            if policy is None:
-                continue
-            extra: dict[int | str, dict[str, Any]] = {}
-            if not policy.public:
-                extra[401] = {
-                    "model": ErrorBody,
-                    "description": "Connexion requise / sign-in required",
-                }
-                if policy.roles != frozenset(ROLES):
-                    extra[403] = {
-                        "model": ErrorBody,
-                        "description": "Rôle non autorisé / role not allowed",
+    """The OpenAPI document says, for each operation, who may call it (its description),
+    what its policy may answer (401, 403, 429 with ``Retry-After``) and, for public ones, that
+    a token is welcome but not required (the empty requirement ``{}``). Done on the document
+    itself, whatever FastAPI's version does with the routes of included routers."""
+    generate = app.openapi
+    patched: set[int] = set()  # FastAPI caches the document: patch each one once
+
+    def openapi() -> dict[str, Any]:
+        doc = generate()
+        if id(doc) in patched:
+            return doc
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for path, item in doc.get("paths", {}).items():
+            for method, op in item.items():
+                policy = POLICIES.get((method.upper(), path))
+                if policy is None:
+                    continue
+                answers = op.setdefault("responses", {})
+                extra: dict[str, dict[str, Any]] = {}
+                if not policy.public:
+                    extra["401"] = {"description": "Connexion requise / sign-in required"}
+                    if policy.roles != frozenset(ROLES):
+                        extra["403"] = {"description": "Rôle non autorisé / role not allowed"}
+                if policy.limited:
+                    extra["429"] = {
+                        "description": "Trop de requêtes / too many requests",
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
                     }
-            if policy.limited:
-                extra[429] = {
-                    "model": ErrorBody,
-                    "description": "Trop de requêtes / too many requests",
-                    "headers": {"Retry-After": {"schema": {"type": "integer"}}},
-                }
-            for status, spec in extra.items():
-                route.responses.setdefault(status, spec)
-            who = "public" if policy.public else ", ".join(sorted(policy.roles))
-            route.description = (route.description or "") + f"\n\nAccès / access: {who}."
+                for status, answer in extra.items():
+                    answers.setdefault(status, {**answer, "content": error})
+                if policy.public:
+                    op["security"] = [{}, *op.get("security", [])]
+                who = "public" if policy.public else ", ".join(sorted(policy.roles))
+                op["description"] = (op.get("description") or "") + f"\n\nAccès / access: {who}."
+        patched.add(id(doc))
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def unprotected(app: FastAPI) -> list[str]:

@@ -32,7 +32,7 @@ from graph.accounts import (
     now,
     verify_password,
 )
-from graph.errors import InputError, PasserelleError
+from graph.errors import ConflictError, InputError, PasserelleError
 from graph.identity import resolve_company
 from graph.ports import GraphStore
 from graph.text import fold
@@ -42,7 +42,9 @@ def _name_key(name: str) -> str:
     return fold(re.sub(r"\(fictive\)", "", name, flags=re.IGNORECASE)).strip()
 
 
-_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,63}")
+EMAIL_PATTERN = r"[^@\s]{1,64}@[^@\s.][^@\s]{0,189}\.[^@\s.]{2,63}"
+"""What an account's email looks like (the API's schema says the same)."""
+_EMAIL = re.compile(EMAIL_PATTERN)
 
 
 class AuthError(PasserelleError):
@@ -182,7 +184,7 @@ class Accounts:
             )
         check_password(password)
         if self.store.user_by_email(email) is not None:
-            raise InputError(
+            raise ConflictError(
                 f"Un compte existe déjà pour {email}.",
                 f"An account exists already for {email}.",
                 where="email",

@@ -21,7 +21,7 @@ def list_users(accounts: AccountsDep) -> list[UserView]:
 @router.post(
     "",
     status_code=201,
-    responses=error_responses(401, 403, *BODY_ERRORS),
+    responses=error_responses(401, 403, 409, *BODY_ERRORS),
     dependencies=[Depends(require_json)],
 )
 def create_user(body: UserCreate, accounts: AccountsDep) -> UserView:

@@ -1,7 +1,8 @@
 """Schemathesis hooks for tests/integration/test_api_fuzz.py (loaded with SCHEMATHESIS_HOOKS).
 
-Two rules of the API cannot be written in JSON Schema: a SIREN's last digit is a Luhn key, and
-a scope must name an institution or region that holds research units. A *positive* case (data
+Rules of the API that JSON Schema cannot write: a SIREN's last digit is a Luhn key; a scope
+must name an institution or region that holds research units; an officer names the company a
+need is for; an SME account has a company, and only a researcher a lab. A *positive* case (data
 the schema says is valid) breaking one of them would be refused with 422 and counted as "valid
 data rejected"; so positive cases get a correct Luhn key and, when they name a scope, a scope
 of the demo. Negative cases are left as generated.
@@ -43,11 +44,21 @@ def map_case(context: schemathesis.HookContext, case: schemathesis.Case) -> sche
     path = case.operation.path
     body = case.body
     if path == "/api/needs" and isinstance(body, dict):
+        # the officer the fuzzer signs in as submits for a company it must name
+        if not isinstance(body.get("company"), str) or not body["company"].strip():
+            body["company"] = "Fuzz SA"
         siren = body.get("siren")
         if isinstance(siren, str) and len(re.sub(r"\D", "", siren)) == 9:
             body["siren"] = with_luhn_key(siren)
     if path == "/api/match" and isinstance(body, dict) and isinstance(body.get("scope"), dict):
         _known_scope(body["scope"])
+    if path == "/api/users" and isinstance(body, dict):
+        # an SME account belongs to a company, only a researcher to a lab (one that exists)
+        body.pop("lab_id", None)
+        if body.get("role") == "sme":
+            body["company"] = "Fuzz SA"
+        else:
+            body.pop("company", None)
     if path.endswith("/pairings") and isinstance(case.query, dict):
         _known_scope(case.query)
     return case

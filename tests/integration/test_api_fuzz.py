@@ -39,13 +39,21 @@ EXAMPLES_PER_OPERATION = 90
 ST = Path(sys.executable).with_name("st")
 
 
+OFFICER = ("agent.fuzz@example.fr", "un mot de passe pour le fuzzing")
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A real server (``passerelle serve``) over the demo: its URL and its log file."""
+    """A real server (``passerelle serve``) over the demo, with an officer's account: its URL
+    and its log file."""
     home = tmp_path_factory.mktemp("fuzz-home")
-    env = embedded_env(PASSERELLE_HOME=str(home))
+    env = embedded_env(PASSERELLE_HOME=str(home), PASSERELLE_MATCH_PER_MINUTE="1000000")
     loaded = passerelle(env, "load-demo")
     assert loaded.returncode == 0, loaded.stderr
+    added = passerelle(
+        env, "users", "add", OFFICER[0], "--role", "officer", "--password-stdin", stdin=OFFICER[1]
+    )
+    assert added.returncode == 0, added.stderr
     port = free_port()
     log = home / "server.log"
     with log.open("wb") as out:
@@ -68,6 +76,14 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def officer_token(url: str) -> str:
+    r = httpx.post(
+        f"{url}/api/auth/token", data={"username": OFFICER[0], "password": OFFICER[1]}, timeout=30
+    )
+    assert r.status_code == 200, r.text
+    return str(r.json()["access_token"])
 
 
 def served(log: Path) -> int:
@@ -105,6 +121,10 @@ def test_schemathesis_finds_nothing(live: tuple[str, Path], tmp_path: Path) -> N
             "--generation-database",
             "none",
             "--no-color",
+            # as an officer, who may call most routes (schemathesis' ignored_auth check sends
+            # each protected operation without it, and with a wrong one, too)
+            "--header",
+            f"Authorization: Bearer {officer_token(url)}",
         ],
         cwd=tmp_path,
         env=env,
@@ -133,6 +153,16 @@ NEED = {
     "company": "Fuzz SA",
     "city": "Metz",
 }
+
+
+_tokens: dict[str, str] = {}
+
+
+def auth(url: str) -> dict[str, str]:
+    """The officer's bearer header (one token for the whole run)."""
+    if url not in _tokens:
+        _tokens[url] = officer_token(url)
+    return {"Authorization": f"Bearer {_tokens[url]}"}
 
 
 def forbidden(text: str) -> bool:
@@ -168,7 +198,7 @@ def test_surrogates_and_control_characters_get_a_clear_422(
     r = httpx.post(
         url + path,
         content=json.dumps(payload).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **auth(url)},
         timeout=30,
     )
     assert r.headers["x-request-id"]

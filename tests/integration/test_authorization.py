@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,6 @@ from api.main import create_app
 from api.security import POLICIES, served, unprotected
 from graph.accounts import Principal
 from graph.settings import Settings
-from ingest.extract import SpacyExtractor
 from tests.integration.world import (
     COMPANY_A,
     COMPANY_B,
@@ -35,7 +33,6 @@ from tests.integration.world import (
     PASSWORD,
     ROLES,
     World,
-    build_world,
 )
 
 pytestmark = pytest.mark.integration
@@ -82,17 +79,6 @@ def forbidden(role: str) -> set[str]:
 def assert_no_leak(role: str, where: str, text: str) -> None:
     leaked = sorted(s for s in forbidden(role) if s in text)
     assert not leaked, f"{role} read {leaked} in {where}"
-
-
-@pytest.fixture(scope="module", params=["embedded", "neo4j"])
-def world(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    extractor: SpacyExtractor,
-) -> Iterator[World]:
-    yield from build_world(
-        request.param, request, tmp_path_factory.mktemp(f"world-{request.param}"), extractor
-    )
 
 
 # -- every route has a policy ---------------------------------------------------------------

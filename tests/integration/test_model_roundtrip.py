@@ -155,6 +155,7 @@ def worlds(draw: st.DrawFn) -> World:
                     id=st.just(nid),
                     company_id=st.sampled_from(company_ids),
                     illustrative=st.booleans(),
+                    visibility=st.sampled_from(["confidential", "anonymous", "public"]),
                 )
             ),
             draw(extractions(mentioned)),

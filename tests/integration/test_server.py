@@ -148,3 +148,32 @@ def test_cli_labs_show(loaded: Path) -> None:
     assert shown["id"] == "200918462H" and shown["capabilities"]
     missing = run_cli(loaded, "labs", "show", "000000000X")
     assert missing.returncode == 2 and "Laboratoire inconnu" in missing.stderr
+
+
+def test_the_printed_demo_accounts_sign_in_and_an_anonymous_client_reads_no_need(
+    server: str, loaded: Path
+) -> None:
+    """What ``make run`` promises: the demo accounts it prints (``passerelle users demo``)
+    sign in through the API; without an account no stored need can be read."""
+    shown = run_cli(loaded, "users", "demo")
+    assert shown.returncode == 0, shown.stderr
+    printed = dict(re.findall(r"(\w+@demo\.passerelle\.fr)\s*│\s*\w+\s*│\s*(\S+)", shown.stdout))
+    assert set(printed) >= {"pme@demo.passerelle.fr", "agent@demo.passerelle.fr"}, shown.stdout
+    seen = {}
+    for email in ("pme@demo.passerelle.fr", "agent@demo.passerelle.fr"):
+        r = httpx.post(
+            f"{server}/api/auth/token",
+            data={"username": email, "password": printed[email]},
+            timeout=30,
+        )
+        assert r.status_code == 200, r.text
+        auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        needs = httpx.get(f"{server}/api/needs", headers=auth, timeout=30)
+        assert needs.status_code == 200
+        seen[email] = {n["id"] for n in needs.json()}
+    # the officer reads every demo need, the SME its company's (a subset)
+    assert seen["agent@demo.passerelle.fr"] > seen["pme@demo.passerelle.fr"] != set()
+    lab = httpx.get(f"{server}/api/labs?limit=1", timeout=30).json()[0]["id"]
+    need = next(iter(seen["agent@demo.passerelle.fr"]))
+    for path in ("/api/needs", f"/api/needs/{need}", f"/api/labs/{lab}/opportunities"):
+        assert httpx.get(f"{server}{path}", timeout=30).status_code == 401, path

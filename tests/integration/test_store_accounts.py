@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -63,17 +63,6 @@ NEED_EX = Extraction(
     keywords=("soudures TIG",),
     terms=("soudur", "tig", "cass"),
 )
-
-
-@pytest.fixture(params=["embedded", "neo4j"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each kind."""
-    if request.param == "embedded":
-        s = EmbeddedGraphStore(tmp_path)
-        yield s
-        s.close()
-    else:
-        yield request.getfixturevalue("neo4j_store")
 
 
 def user(n: int, email: str, **more: Any) -> User:

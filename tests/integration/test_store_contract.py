@@ -65,17 +65,6 @@ NEED_EX = Extraction(
 )
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each kind."""
-    if request.param == "embedded":
-        s = EmbeddedGraphStore(tmp_path)
-        yield s
-        s.close()
-    else:
-        yield request.getfixturevalue("neo4j_store")
-
-
 def snapshot(store: GraphStore) -> dict[str, Any]:
     """Everything the store can tell, in a comparable form."""
     needs = store.needs()

@@ -7,26 +7,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 
 import pytest
 
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
-from ingest.extract import SpacyExtractor
-from tests.integration.world import COMPANY_A, NEED_TEXTS, World, build_world
+from tests.integration.world import COMPANY_A, NEED_TEXTS, World
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module", params=["embedded", "neo4j"])
-def world(
-    request: pytest.FixtureRequest,
-    tmp_path_factory: pytest.TempPathFactory,
-    extractor: SpacyExtractor,
-) -> Iterator[World]:
-    yield from build_world(
-        request.param, request, tmp_path_factory.mktemp(f"flow-{request.param}"), extractor
-    )
 
 
 def open_intro(world: World, need: str, lab: str, note: str = "") -> dict:  # type: ignore[type-arg]
