@@ -286,6 +286,17 @@ _HTTP: dict[int, tuple[str, str, str]] = {
 }
 
 
+def _allowed(request: Request) -> str:
+    """Every method some route serves at the request's path (Starlette names only the first
+    route's, and a path often has one route per method)."""
+    methods: set[str] = set()
+    for route in app_routes(request.scope.get("app")):
+        match, _ = route.matches({**request.scope, "method": "\x00"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 async def on_http_error(request: Request, exc: Exception) -> ErrorResponse:
     """Starlette's and FastAPI's own errors (unknown route, wrong method…) in our format."""
     assert isinstance(exc, HTTPException)
@@ -296,7 +307,8 @@ async def on_http_error(request: Request, exc: Exception) -> ErrorResponse:
         path = clip(request.url.path)
         fr, en, where = f"Aucune route « {path} ».", f"No route '{path}'.", "path"
     elif status == 405:
-        allowed = (exc.headers or {}).get("Allow", "")
+        allowed = _allowed(request) or (exc.headers or {}).get("Allow", "")
+        exc.headers = {**(exc.headers or {}), "Allow": allowed}
         fr = f"Méthode {clip(request.method, 20)} non permise ici (permises : {allowed})."
         en = f"Method {clip(request.method, 20)} not allowed here (allowed: {allowed})."
         where = "method"

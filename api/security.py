@@ -245,9 +245,14 @@ def document(app: FastAPI) -> None:
                 if policy is None:
                     continue
                 answers = op.setdefault("responses", {})
-                extra: dict[str, dict[str, Any]] = {}
+                extra: dict[str, dict[str, Any]] = {
+                    # a public route too refuses a token that is wrong, expired or revoked
+                    "401": {
+                        "description": "Connexion requise ou jeton invalide / sign-in required "
+                        "or invalid token"
+                    }
+                }
                 if not policy.public:
-                    extra["401"] = {"description": "Connexion requise / sign-in required"}
                     if policy.roles != frozenset(ROLES):
                         extra["403"] = {"description": "Rôle non autorisé / role not allowed"}
                 if policy.limited:

@@ -125,6 +125,10 @@ def test_schemathesis_finds_nothing(live: tuple[str, Path], tmp_path: Path) -> N
             # each protected operation without it, and with a wrong one, too)
             "--header",
             f"Authorization: Bearer {officer_token(url)}",
+            # signing out would revoke that very token, and every later request would be a 401
+            # (tests/integration/test_auth.py tests signing out)
+            "--exclude-path",
+            "/api/auth/logout",
         ],
         cwd=tmp_path,
         env=env,
@@ -135,7 +139,10 @@ def test_schemathesis_finds_nothing(live: tuple[str, Path], tmp_path: Path) -> N
     )
     report = run.stdout[-6000:] + run.stderr[-2000:]
     assert run.returncode == 0, report
-    assert "No issues found" in run.stdout, report
+    # every generated case passed every check; the warnings schemathesis may print are about
+    # its reach (the officer it signs in as gets 403 from admins' routes, random ids 404)
+    assert re.search(r"(\d+) generated, \1 passed", run.stdout), report
+    assert not re.search(r"\d+ (failures?|errors?)\b", run.stdout.splitlines()[-1]), report
     generated = re.search(r"(\d+) generated", run.stdout)
     assert generated and int(generated.group(1)) >= MIN_REQUESTS, report
     assert served(log) - before >= MIN_REQUESTS
