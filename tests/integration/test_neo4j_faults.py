@@ -66,6 +66,20 @@ def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(
     env = _env(own_server.uri, tmp_path)
     loaded = passerelle(env, "load-demo", "--store", "neo4j")
     assert loaded.returncode == 0, loaded.stderr
+    password = "mot de passe de l'agent"
+    added = passerelle(
+        env,
+        "users",
+        "add",
+        "agent@example.fr",
+        "--role",
+        "officer",
+        "--store",
+        "neo4j",
+        "--password-stdin",
+        stdin=password,
+    )
+    assert added.returncode == 0, added.stderr
     port = free_port()
     proc = subprocess.Popen(
         [*CLI, "serve", "--store", "neo4j", "--port", str(port)],
@@ -80,15 +94,24 @@ def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(
         before = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
         assert before.status_code == 200
         assert httpx.get(url + "/health", timeout=30).json()["labs"] == 20
+        signed = httpx.post(
+            url + "/api/auth/token",
+            data={"username": "agent@example.fr", "password": password},
+            timeout=60,
+        )
+        assert signed.status_code == 200, signed.text
+        auth = {"Authorization": f"Bearer {signed.json()['access_token']}"}
 
         own_server.stop()
         for method, path, body in [
             ("GET", "/health", None),
             ("GET", "/api/labs", None),
             ("POST", "/api/match", {"text": TEXT}),
+            # a token cannot be checked either: 503, not 401
             ("POST", "/api/needs", {"title": "Rouille", "text": TEXT, "company": "Acme"}),
+            ("GET", "/api/needs", None),
         ]:
-            r = httpx.request(method, url + path, json=body, timeout=60)
+            r = httpx.request(method, url + path, json=body, headers=auth, timeout=60)
             assert r.status_code == 503, (path, r.text)
             err = r.json()
             assert err["error"] == "store_unavailable"
