@@ -21,12 +21,12 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import FastAPI, Request, params
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.datastructures import Headers, MutableHeaders
@@ -163,7 +163,39 @@ _STATUS: list[tuple[type[PasserelleError], int]] = [
 ]
 
 
-async def on_passerelle_error(request: Request, exc: Exception) -> ErrorResponse:
+API_PREFIXES = ("/api/", "/health", "/openapi.json", "/docs", "/redoc", "/static/")
+"""Paths whose errors are JSON (``ErrorBody``); every other path is a web page, whose errors
+are pages of the site (``app.state.error_page``, set by ``api.main``)."""
+ErrorPage = Callable[[Request, int, str, str, dict[str, str]], Response]
+
+
+def is_page(scope: Scope) -> bool:
+    """Whether the request is for a web page rather than the API."""
+    path = str(scope.get("path", ""))
+    return path != "/api" and not path.startswith(API_PREFIXES)
+
+
+def _answer(
+    scope: Scope,
+    status: int,
+    code: str,
+    fr: str,
+    en: str,
+    where: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """An error in the API's format, or, for a web page, as a page of the site."""
+    app = scope.get("app")
+    render: ErrorPage | None = getattr(getattr(app, "state", None), "error_page", None)
+    if render is not None and is_page(scope):
+        try:
+            return render(Request(scope), status, fr, en, dict(headers or {}))
+        except Exception:  # the error page itself failed: the plain format still answers
+            log.exception("request %s: the error page failed", request_id(scope))
+    return error_response(scope, status, code, fr, en, where, headers)
+
+
+async def on_passerelle_error(request: Request, exc: Exception) -> Response:
     """A domain error: its own code and messages, the status of its kind."""
     assert isinstance(exc, PasserelleError)
     status = next((s for kind, s in _STATUS if isinstance(exc, kind)), 500)
@@ -174,7 +206,7 @@ async def on_passerelle_error(request: Request, exc: Exception) -> ErrorResponse
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, TooManyAttempts):
         headers["Retry-After"] = str(exc.retry_after)
-    return error_response(
+    return _answer(
         request.scope, status, exc.code, exc.message_fr, exc.message_en, exc.where, headers
     )
 
@@ -232,14 +264,14 @@ def _explain(kind: str, ctx: dict[str, Any], msg: str) -> tuple[str, str]:
     return f"invalide ({text})", f"is invalid ({text})"
 
 
-async def on_validation_error(request: Request, exc: Exception) -> ErrorResponse:
+async def on_validation_error(request: Request, exc: Exception) -> Response:
     """Fields that do not validate (422), or a body that is not JSON (400)."""
     assert isinstance(exc, RequestValidationError)
     errors = list(exc.errors())
     bad_json = next((e for e in errors if e.get("type") == "json_invalid"), None)
     if bad_json is not None:
         pos = clip(bad_json["loc"][-1], 20)
-        return error_response(
+        return _answer(
             request.scope,
             400,
             "invalid_json",
@@ -259,7 +291,7 @@ async def on_validation_error(request: Request, exc: Exception) -> ErrorResponse
     if len(errors) > shown:
         parts_fr.append(f"et {len(errors) - shown} autres erreurs")
         parts_en.append(f"and {len(errors) - shown} more errors")
-    return error_response(
+    return _answer(
         request.scope,
         422,
         "invalid_input",
@@ -297,7 +329,7 @@ def _allowed(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
-async def on_http_error(request: Request, exc: Exception) -> ErrorResponse:
+async def on_http_error(request: Request, exc: Exception) -> Response:
     """Starlette's and FastAPI's own errors (unknown route, wrong method…) in our format."""
     assert isinstance(exc, HTTPException)
     status = exc.status_code
@@ -321,7 +353,7 @@ async def on_http_error(request: Request, exc: Exception) -> ErrorResponse:
         where = "body"
     elif status in (413, 415):
         where = "body"
-    return error_response(request.scope, status, code, fr, en, where, dict(exc.headers or {}))
+    return _answer(request.scope, status, code, fr, en, where, dict(exc.headers or {}))
 
 
 def install(app: FastAPI) -> None:
@@ -421,7 +453,7 @@ class ContractMiddleware:
             if started:
                 raise
             log.exception("request %s: unexpected error", rid)
-            response = error_response(
+            response = _answer(
                 scope,
                 500,
                 "internal_error",

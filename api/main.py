@@ -7,10 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from api import errors, security
 from api.routes import auth, concepts, health, introductions, labs, match, needs, users
+from api.web import pages
+from api.web.render import STATIC, error_page
 from graph.auth import Accounts, Throttle
 from graph.desk import Desk
 from graph.service import PairingService
@@ -72,13 +74,11 @@ def create_app(
     app.state.match_throttle = Throttle(config.match_per_minute, 60.0)
     if service is not None:
         _attach(app, service, config)
+    app.state.error_page = error_page  # errors of web pages are pages (``api.errors``)
     errors.install(app)
-    for module in (health, match, auth, needs, labs, concepts, introductions, users):
+    for module in (health, match, auth, needs, labs, concepts, introductions, users, pages):
         app.include_router(module.router)
-
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    # the pages' style sheet and script, public, served by the app itself (no CDN)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     security.document(app)
     return app

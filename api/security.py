@@ -52,6 +52,8 @@ class Policy:
     public: bool = False
     limited: bool = False
     """Rate-limited per client (429 with Retry-After)."""
+    matches: bool = False
+    """Counted against ``PASSERELLE_MATCH_PER_MINUTE`` (the free match, API or page)."""
 
     def admits(self, who: Principal) -> bool:
         return self.public or (who.user is not None and who.user.role in self.roles)
@@ -77,7 +79,7 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
     ("GET", "/redoc"): PUBLIC,
-    ("POST", "/api/match"): Policy(public=True, limited=True),
+    ("POST", "/api/match"): Policy(public=True, limited=True, matches=True),
     ("GET", "/api/labs"): PUBLIC,
     ("GET", "/api/labs/{lab_id}"): PUBLIC,
     ("GET", "/api/concepts"): PUBLIC,
@@ -107,6 +109,9 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("POST", "/api/introductions/{introduction_id}/transitions"): only("officer"),
     ("POST", "/api/introductions/{introduction_id}/notes"): only("officer"),
     ("GET", "/api/exports/introductions.csv"): only("officer"),
+    # web pages (api/web): the same rules as the API's routes
+    ("POST", "/try"): Policy(public=True, limited=True, matches=True),
+    ("GET", "/lang/{code}"): PUBLIC,
     # accounts
     ("GET", "/api/users"): only("admin"),
     ("POST", "/api/users"): only("admin"),
@@ -202,7 +207,7 @@ async def enforce(request: Request, who: PrincipalDep) -> None:
             "Cette route n'a pas de règle d'accès déclarée.",
             "This route has no declared access policy.",
         )
-    if policy.limited and request.url.path == "/api/match":
+    if policy.matches:
         throttle: Throttle = request.app.state.match_throttle
         key = who.user.id if who.user else f"client:{client_of(request)}"
         wait = throttle.take(key)

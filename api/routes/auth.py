@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import secrets
 from typing import Annotated
 
@@ -25,7 +24,10 @@ from api.desk_schemas import (
     token_info,
 )
 from api.errors import BODY_ERRORS, error_responses, require_json
-from api.security import CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE, client_of
+from api.security import CSRF_COOKIE, SESSION_COOKIE, client_of
+from api.web.i18n import LANG_COOKIE, lang_of, translator
+from api.web.pages import safe_next
+from api.web.render import page
 from graph.accounts import LIFETIMES
 from graph.auth import AuthError, TooManyAttempts
 from graph.errors import NotFoundError
@@ -102,27 +104,6 @@ def revoke_token(token_id: TokenId, who: PrincipalDep, accounts: AccountsDep) ->
 
 
 # -- the web pages' session ------------------------------------------------------------------
-def _login_page(csrf: str, email: str = "", error: str = "", status: int = 200) -> HTMLResponse:
-    message = f'<p role="alert" class="error">{html.escape(error)}</p>' if error else ""
-    body = f"""<!doctype html>
-<html lang="fr"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Connexion — Passerelle</title></head>
-<body><main>
-<h1>Connexion <span lang="en">/ Sign in</span></h1>
-{message}
-<form method="post" action="/auth/login">
-<input type="hidden" name="{CSRF_FIELD}" value="{html.escape(csrf)}">
-<p><label for="username">Adresse électronique <span lang="en">/ email</span></label>
-<input id="username" name="username" type="email" autocomplete="username" required
- value="{html.escape(email)}"></p>
-<p><label for="password">Mot de passe <span lang="en">/ password</span></label>
-<input id="password" name="password" type="password" autocomplete="current-password" required></p>
-<p><button type="submit">Se connecter <span lang="en">/ sign in</span></button></p>
-</form></main></body></html>"""
-    return HTMLResponse(body, status_code=status)
-
-
 def form_token(request: Request, nonce: str) -> str:
     """The sign-in form's CSRF token: the cookie's nonce signed with the secret key (a
     signed double-submit cookie: who can set a cookie cannot make the matching token)."""
@@ -131,21 +112,29 @@ def form_token(request: Request, nonce: str) -> str:
 
 
 def _fresh_form(
-    request: Request, email: str = "", error: str = "", status: int = 200
+    request: Request, email: str = "", error: str = "", status: int = 200, next: str = "/"
 ) -> HTMLResponse:
     """The sign-in page with a new nonce in its cookie and the matching token in its form."""
     nonce = secrets.token_urlsafe(32)
-    page = _login_page(form_token(request, nonce), email, error, status)
-    page.set_cookie(
+    shown = page(
+        request,
+        "login.html",
+        status,
+        form_token=form_token(request, nonce),
+        email=email,
+        error=error,
+        next=safe_next(next),
+    )
+    shown.set_cookie(
         CSRF_COOKIE, nonce, httponly=True, samesite="strict", secure=_secure(request), path="/auth"
     )
-    return page
+    return shown
 
 
 @router.get("/auth/login", response_class=HTMLResponse, include_in_schema=False)
-def login_page(request: Request) -> HTMLResponse:
+def login_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
     """The sign-in form (its CSRF token matches a nonce in a cookie: the form sends both)."""
-    return _fresh_form(request)
+    return _fresh_form(request, next=next)
 
 
 @router.post("/auth/login", include_in_schema=False)
@@ -155,21 +144,23 @@ def login(
     username: Annotated[str, Form(max_length=320)] = "",
     password: Annotated[str, Form(max_length=1024)] = "",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
 ) -> Response:
     """Check the form's CSRF token and the password; on success a server-side session in an
     HTTP-only, SameSite cookie, and back to the home page."""
     nonce = request.cookies.get(CSRF_COOKIE, "")
     expected = form_token(request, nonce) if nonce else ""
+    t = translator(lang_of(request.cookies.get(LANG_COOKIE)))
     if not expected or not hmac.compare_digest(expected.encode(), csrf_token.encode()):
-        expired = "Formulaire expiré : réessayez. / Form expired: try again."
-        return _fresh_form(request, username, expired, 403)
+        return _fresh_form(request, username, t("login.expired"), 403, next)
     try:
         user = accounts.sign_in(username, password, client_of(request))
     except (AuthError, TooManyAttempts) as e:
-        status = 429 if isinstance(e, TooManyAttempts) else 401
-        return _fresh_form(request, username, f"{e.message_fr} / {e.message_en}", status)
+        throttled = isinstance(e, TooManyAttempts)
+        message = t("login.throttled") if throttled else t("login.failed")
+        return _fresh_form(request, username, message, 429 if throttled else 401, next)
     secret, _ = accounts.issue(user, "session")
-    done = RedirectResponse("/", status_code=303)
+    done = RedirectResponse(safe_next(next), status_code=303)
     life = LIFETIMES["session"]
     done.set_cookie(
         SESSION_COOKIE,

@@ -1,0 +1,1 @@
+"""The web pages: server-rendered (Jinja2) over the same use cases and policies as the API."""
