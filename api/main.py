@@ -11,6 +11,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors, security
 from api.routes import auth, concepts, health, introductions, labs, match, needs, users
+from api.web import needs as need_pages
+from api.web import officer as officer_pages
 from api.web import pages
 from api.web.render import STATIC, error_page
 from graph.auth import Accounts, Throttle
@@ -76,7 +78,9 @@ def create_app(
         _attach(app, service, config)
     app.state.error_page = error_page  # errors of web pages are pages (``api.errors``)
     errors.install(app)
-    for module in (health, match, auth, needs, labs, concepts, introductions, users, pages):
+    for module in (health, match, auth, needs, labs, concepts, introductions, users):
+        app.include_router(module.router)
+    for module in (pages, need_pages, officer_pages):
         app.include_router(module.router)
     # the pages' style sheet and script, public, served by the app itself (no CDN)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")

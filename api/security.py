@@ -112,6 +112,10 @@ POLICIES: dict[tuple[str, str], Policy] = {
     # web pages (api/web): the same rules as the API's routes
     ("POST", "/try"): Policy(public=True, limited=True, matches=True),
     ("GET", "/lang/{code}"): PUBLIC,
+    # -- needs pages (api/web/needs.py) --
+    # (end of the needs pages)
+    # -- officer, introduction and lab pages (api/web/officer.py) --
+    # (end of the officer pages)
     # accounts
     ("GET", "/api/users"): only("admin"),
     ("POST", "/api/users"): only("admin"),

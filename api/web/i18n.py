@@ -36,6 +36,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "role.officer": ("chargé·e de valorisation", "tech-transfer officer"),
     "role.researcher": ("chercheur·e", "researcher"),
     "role.admin": ("administration", "admin"),
+    # -- needs pages (api/web/needs.py): keys "need.*" --
     # home
     "home.title": (
         "Quel laboratoire peut résoudre votre problème ?",
@@ -111,6 +112,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{companies} companies, {smes} of them SMEs, in shared projects",
     ),
     "lab.graph_signals": ("Autres éléments", "Other signals"),
+    # -- officer, introduction and lab pages (api/web/officer.py): keys "queue.*", "intro.*",
+    # "labs.*" --
 }
 
 
