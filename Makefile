@@ -54,8 +54,10 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## test: lint, types and the whole suite (unit, integration, quality, Neo4j: a real server is
-##       started for the run and stopped after it, unless NEO4J_URI names one)
+##       started for the run and stopped after it, unless NEO4J_URI names one; the browser
+##       tests in Debian's Chromium, installed with apt when missing)
 test: lint
+	@scripts/install_chromium.sh
 	$(BIN)/pytest
 
 ## test-unit: the fast offline tests only (no server)
