@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run load-demo serve lint format test test-unit test-quality bench neo4j-start neo4j-stop neo4j-status eval quality-report clean
+.PHONY: help install run load-demo serve lint format test test-unit test-quality screenshots bench neo4j-start neo4j-stop neo4j-status eval quality-report clean
 
 ## help: list the targets
 help:
@@ -67,6 +67,11 @@ test-unit: $(STAMP)
 ## test-quality: the pairing quality test on realistic needs
 test-quality: $(STAMP)
 	$(BIN)/pytest tests/quality -s
+
+## screenshots: the main pages at desktop and phone width, into docs/screenshots/ (Chromium)
+screenshots: $(STAMP)
+	@scripts/install_chromium.sh
+	$(BIN)/python scripts/screenshots.py
 
 ## bench: pairing latency vs bare BM25, Neo4j batched loading, extraction throughput vs raw spaCy
 bench: $(STAMP)

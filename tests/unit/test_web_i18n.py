@@ -1,0 +1,43 @@
+"""Every word of the pages exists in French and in English."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from api.web.i18n import MESSAGES, translator
+from graph.accounts import ROLES
+
+WEB = Path(__file__).resolve().parents[2] / "api" / "web"
+KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+
+
+def used_keys() -> set[str]:
+    found: set[str] = set()
+    for path in [*WEB.glob("templates/*.html"), *WEB.glob("*.py")]:
+        found |= set(KEY.findall(path.read_text(encoding="utf-8")))
+    return found
+
+
+def test_every_key_the_pages_use_is_in_the_catalogue() -> None:
+    keys = used_keys()
+    assert len(keys) > 20
+    assert keys - set(MESSAGES) == set()
+
+
+def test_every_message_has_both_languages() -> None:
+    for key, (fr, en) in MESSAGES.items():
+        assert fr.strip() and en.strip(), key
+    # the keys built from values: roles and error statuses
+    assert {f"role.{r}" for r in ROLES} <= set(MESSAGES)
+    same = [k for k, (fr, en) in MESSAGES.items() if fr == en and len(fr) > 12]
+    assert same == [], "untranslated messages"
+
+
+def test_placeholders_are_the_same_in_both_languages() -> None:
+    names = re.compile(r"{(\w+)}")
+    for key, (fr, en) in MESSAGES.items():
+        assert set(names.findall(fr)) == set(names.findall(en)), key
+    assert translator("en")("nav.signed_in_as", email="a@b.fr", role="SME") == (
+        "Signed in: a@b.fr (SME)"
+    )
