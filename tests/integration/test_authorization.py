@@ -145,7 +145,9 @@ def matrix(w: World) -> list[Row]:
     fresh = desk.introduce(officer, pub, w.labs[1])[0].introduction.id
     throwaway = w.app.state.accounts.add_user("jetable@example.fr", "researcher", PASSWORD)
     rows: list[Row] = [
-        ("GET", "/", {}, _all(307)),
+        ("GET", "/", {}, _all(200)),
+        ("POST", "/try", {"data": {"text": "soudage TIG de l'acier inoxydable"}}, _all(200)),
+        ("GET", "/lang/en?next=/labs", {}, _all(303)),
         ("GET", "/health", {}, _all(200)),
         ("GET", "/health/ready", {}, _all(200)),
         ("GET", "/openapi.json", {}, _all(200)),
@@ -252,6 +254,7 @@ def _template(path: str, w: World) -> str:
     path = path.split("?")[0]
     path = re.sub(r"/intro-[0-9a-f]+", "/{introduction_id}", path)
     path = re.sub(r"/user-[0-9a-f]+", "/{user_id}", path)
+    path = re.sub(r"^/lang/(fr|en)$", "/lang/{code}", path)
     return path.replace("/api/me/tokens/inconnu", "/api/me/tokens/{token_id}")
 
 
@@ -290,10 +293,11 @@ def crawl_urls(w: World, openapi: dict[str, Any]) -> list[str]:
         "token_id": [c.id for u in w.users.values() for c in w.store.credentials(u.id)],
         "user_id": [u.id for u in w.users.values()],
     }
+    ids["code"] = ["fr", "en"]
     urls = ["/auth/login", "/docs", "/redoc"]
-    for path, item in openapi["paths"].items():
-        if "get" not in item:
-            continue
+    gets = {path for path, item in openapi["paths"].items() if "get" in item}
+    gets |= {path for method, path in POLICIES if method == "GET"}  # the pages too
+    for path in sorted(gets):
         names = re.findall(r"{(\w+)}", path)
         concrete = [path]
         for name in names:
