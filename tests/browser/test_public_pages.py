@@ -67,3 +67,31 @@ def test_a_wrong_password_keeps_the_email_typed(page: Any, site: Site) -> None:
     assert page.get_by_role("alert").inner_text() == "Adresse ou mot de passe incorrect."
     assert page.get_by_label("Adresse électronique").input_value() == site.users["sme"].email
     assert serious_violations(page) == []
+
+
+def test_the_try_out_works_with_the_keyboard_alone(page: Any) -> None:
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    # through the page's controls to the text box, then type and submit without a mouse
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "text":
+            break
+    assert page.evaluate("document.activeElement.id") == "text"
+    page.keyboard.type("Nos pièces en acier galvanisé rouillent au bout de six mois.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "BUTTON"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("li.pairing").count() >= 1
+
+
+def test_the_home_page_fits_a_phone(phone: Any) -> None:
+    phone.goto("/")
+    phone.get_by_label("Décrivez votre problème").fill("Nos outils de coupe s'usent trop vite.")
+    phone.get_by_role("button", name="Trouver des laboratoires").click()
+    assert phone.locator("li.pairing").count() >= 1
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert serious_violations(phone) == []
