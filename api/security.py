@@ -115,6 +115,13 @@ POLICIES: dict[tuple[str, str], Policy] = {
     # -- needs pages (api/web/needs.py) --
     # (end of the needs pages)
     # -- officer, introduction and lab pages (api/web/officer.py) --
+    ("GET", "/queue"): only("officer"),
+    ("POST", "/introductions"): only("officer"),
+    ("GET", "/introductions/{introduction_id}"): only("officer", "sme"),
+    ("POST", "/introductions/{introduction_id}/move"): only("officer"),
+    ("POST", "/introductions/{introduction_id}/notes"): only("officer"),
+    ("GET", "/labs"): PUBLIC,
+    ("GET", "/labs/{lab_id}"): PUBLIC,
     # (end of the officer pages)
     # accounts
     ("GET", "/api/users"): only("admin"),
