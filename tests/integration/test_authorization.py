@@ -120,6 +120,11 @@ def _only(status: int, *roles: str, others: int = 403) -> dict[str, int]:
     return {**_signed_in(others), **dict.fromkeys(roles, status)}
 
 
+def _page(expected: dict[str, int]) -> dict[str, int]:
+    """A page's statuses: the API's, but a page asks an anonymous visitor to sign in."""
+    return {**expected, "anonymous": 303}
+
+
 def _read(need: str) -> dict[str, int]:
     """Reading one of the world's needs, by role."""
     readers = {
@@ -230,6 +235,34 @@ def matrix(w: World) -> list[Row]:
             _only(200, "officer"),
         ),
         ("GET", "/api/exports/introductions.csv", {}, _only(200, "officer")),
+        # pages: without an account, a page asks to sign in (303 to the sign-in page)
+        ("GET", "/labs?q=nancy", {}, _all(200)),
+        ("GET", f"/labs/{lab}", {}, _all(200)),
+        ("GET", "/queue", {}, _page(_only(200, "officer"))),
+        (
+            "POST",
+            "/introductions",
+            {"data": {"need_id": anon, "lab_id": lab}},
+            _page(_only(303, "officer")),
+        ),
+        (
+            "GET",
+            f"/introductions/{intro_conf}",
+            {},
+            _page({**_only(200, "officer", "sme_a"), "sme_b": 404}),
+        ),
+        (
+            "POST",
+            f"/introductions/{fresh}/move",
+            {"data": {"to": "meeting", "note": "rendez-vous pris"}},
+            _page(_only(303, "officer")),
+        ),
+        (
+            "POST",
+            f"/introductions/{intro_conf}/notes",
+            {"data": {"note": "relance par téléphone"}},
+            _page(_only(303, "officer")),
+        ),
         ("GET", "/api/users", {}, _only(200, "admin")),
         (
             "POST",
