@@ -411,7 +411,7 @@ class NeedPublic(_Mirror):
     the need is ``anonymous`` and the caller is neither its company nor an officer."""
 
     source = Need
-    hidden = frozenset({"submitted_by"})
+    hidden = frozenset({"submitted_by", "concepts_added", "concepts_removed"})
     derived = frozenset({"company_id"})
 
     id: str

@@ -113,6 +113,15 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("POST", "/try"): Policy(public=True, limited=True, matches=True),
     ("GET", "/lang/{code}"): PUBLIC,
     # -- needs pages (api/web/needs.py) --
+    ("GET", "/needs"): READERS,
+    ("GET", "/needs/new"): only("sme", "officer"),
+    ("POST", "/needs/new"): only("sme", "officer"),
+    ("GET", "/needs/{need_id}"): READERS,
+    ("GET", "/needs/{need_id}/edit"): only("sme", "officer"),
+    ("POST", "/needs/{need_id}/edit"): only("sme", "officer"),
+    ("POST", "/needs/{need_id}/withdraw"): only("sme", "officer"),
+    ("POST", "/needs/{need_id}/concepts"): only("sme", "officer"),
+    ("POST", "/needs/{need_id}/concepts/{concept_id}/remove"): only("sme", "officer"),
     # (end of the needs pages)
     # -- officer, introduction and lab pages (api/web/officer.py) --
     ("GET", "/queue"): only("officer"),

@@ -10,7 +10,7 @@ nothing else for needs and introductions.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,7 +25,7 @@ from graph.accounts import (
 from graph.errors import ForbiddenError, InputError, NotFoundError
 from graph.feedback import Feedback
 from graph.identity import resolve_company
-from graph.model import Company, Extraction, Lab, Need, Visibility
+from graph.model import Company, ConceptMention, Extraction, Lab, Need, Visibility
 from graph.scope import Scope
 from graph.service import PairingService, RankedLab, RankedNeed, ScopeUsed, check_text
 from graph.workflow import (
@@ -86,6 +86,20 @@ class QueueEntry:
 
     record: NeedRecord
     suggestions: list[RankedLab]
+
+
+def corrected(extraction: Extraction, need: Need) -> Extraction:
+    """``extraction`` with the need's corrections: its removed concepts' mentions left out,
+    its added concepts mentioned (weight 1, no evidence) unless already found."""
+    removed = set(need.concepts_removed)
+    mentions = [m for m in extraction.mentions if m.concept_id not in removed]
+    found = {m.concept_id for m in mentions}
+    mentions += [
+        ConceptMention(concept_id=c, weight=1.0)
+        for c in need.concepts_added
+        if c not in found and c not in removed
+    ]
+    return extraction.model_copy(update={"mentions": tuple(mentions)})
 
 
 def _unknown_need(need_id: str) -> NotFoundError:
@@ -247,7 +261,42 @@ class Desk:
         changed = need.model_copy(update=update)
         profile = self.store.need_profile(need_id) or Extraction(language="fr")
         if changed.text != need.text:
-            profile = self.pairing.extractor.extract(changed.text)
+            profile = corrected(self.pairing.extractor.extract(changed.text), changed)
+        self.store.upsert_need(changed, profile)
+        return changed, profile
+
+    def correct_concepts(
+        self,
+        who: Principal,
+        need_id: str,
+        add: Iterable[str] = (),
+        remove: Iterable[str] = (),
+    ) -> tuple[Need, Extraction]:
+        """Add concepts to a need's profile (weight 1, no evidence) or remove some, as its
+        company (or an officer) corrects what extraction found. The corrections are kept on
+        the need, so that an edit of its text applies them again (InputError for a concept
+        the vocabulary does not hold)."""
+        need = self._changeable(who, need_id)
+        add, remove = tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
+        known = self.pairing.concepts()
+        for concept_id in (*add, *remove):
+            if concept_id not in known:
+                raise InputError(
+                    f"Concept inconnu : {concept_id}",
+                    f"Unknown concept: {concept_id}",
+                    where="concept_id",
+                )
+        stored = self.store.need_profile(need_id) or Extraction(language="fr")
+        present = {m.concept_id for m in stored.mentions}
+        # a concept already found is not added again (nothing changes)
+        added = [c for c in need.concepts_added if c not in remove]
+        added += [c for c in add if c not in added and c not in present]
+        removed = [c for c in need.concepts_removed if c not in add]
+        removed += [c for c in remove if c not in removed]
+        changed = need.model_copy(
+            update={"concepts_added": tuple(added), "concepts_removed": tuple(removed)}
+        )
+        profile = corrected(stored, changed)
         self.store.upsert_need(changed, profile)
         return changed, profile
 

@@ -176,3 +176,8 @@ class Need(_Frozen):
     """The id of the account that submitted it (None for a corpus loaded by a command)."""
     submitted_at: str | None = None
     """When it was submitted (ISO 8601, UTC)."""
+    concepts_added: tuple[str, ...] = ()
+    """Concepts its company (or an officer) added to what extraction found: kept when the
+    text is edited and its concepts are found again."""
+    concepts_removed: tuple[str, ...] = ()
+    """Concepts its company (or an officer) removed from what extraction found (kept too)."""

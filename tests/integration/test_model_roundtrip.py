@@ -156,6 +156,8 @@ def worlds(draw: st.DrawFn) -> World:
                     company_id=st.sampled_from(company_ids),
                     illustrative=st.booleans(),
                     visibility=st.sampled_from(["confidential", "anonymous", "public"]),
+                    concepts_added=st.lists(mentioned, max_size=2, unique=True).map(tuple),
+                    concepts_removed=st.lists(mentioned, max_size=2, unique=True).map(tuple),
                 )
             ),
             draw(extractions(mentioned)),

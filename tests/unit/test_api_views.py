@@ -81,7 +81,9 @@ def test_a_view_cannot_hide_what_it_shows_nor_retype_a_field() -> None:
 
         class Retyped(_Mirror):
             source = Need
-            hidden = frozenset({"submitted_at", "submitted_by", "visibility"})
+            hidden = frozenset(
+                {"submitted_at", "submitted_by", "visibility", "concepts_added", "concepts_removed"}
+            )
 
             id: str
             title: str
@@ -138,7 +140,7 @@ def test_views_copy_every_shown_field() -> None:
     )
     shown_need = need_public(NeedRecord(need, None, "new", True)).model_dump()
     assert shown_need == {
-        **need.model_dump(exclude={"submitted_by"}),
+        **need.model_dump(exclude={"submitted_by", "concepts_added", "concepts_removed"}),
         "company": None,
         "status": "new",
     }
