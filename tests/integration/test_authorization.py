@@ -149,6 +149,13 @@ def matrix(w: World) -> list[Row]:
     intro_conf = desk.introductions(officer, conf)[0].introduction.id
     fresh = desk.introduce(officer, pub, w.labs[1])[0].introduction.id
     throwaway = w.app.state.accounts.add_user("jetable@example.fr", "researcher", PASSWORD)
+    conf_need = w.store.need(conf)
+    assert conf_need is not None
+    page_need = desk.submit(
+        w.principal("sme_b"), title="Retrait par la page", text="Nos boulons cassent au serrage."
+    )[0].id
+    had = {m.concept_id for m in w.store.need_profile(pub).mentions}  # type: ignore[union-attr]
+    extra_concept = next(c for c in sorted(w.service.concepts()) if c not in had)
     rows: list[Row] = [
         ("GET", "/", {}, _all(200)),
         ("POST", "/try", {"data": {"text": "soudage TIG de l'acier inoxydable"}}, _all(200)),
@@ -236,6 +243,53 @@ def matrix(w: World) -> list[Row]:
         ),
         ("GET", "/api/exports/introductions.csv", {}, _only(200, "officer")),
         # pages: without an account, a page asks to sign in (303 to the sign-in page)
+        ("GET", "/needs", {}, _page(_only(200, "sme_a", "sme_b", "officer", "researcher"))),
+        ("GET", "/needs/new", {}, _page(_only(200, "sme_a", "sme_b", "officer"))),
+        (
+            "POST",
+            "/needs/new",
+            {"data": {"title": "Essai de page", "text": "Nos outils collent à l'aluminium."}},
+            # an officer must name the company: the form comes back (422)
+            _page({**_only(303, "sme_a", "sme_b"), "officer": 422}),
+        ),
+        *(("GET", f"/needs/{w.needs[k]}", {}, _page(_read(k))) for k in ("confidential", "public")),
+        (
+            "GET",
+            f"/needs/{conf}/edit",
+            {},
+            _page({**_only(200, "sme_a", "officer"), "sme_b": 404}),
+        ),
+        (
+            "POST",
+            f"/needs/{conf}/edit",
+            {
+                "data": {
+                    "title": conf_need.title,
+                    "text": conf_need.text,
+                    "visibility": "confidential",
+                }
+            },
+            _page({**_only(303, "sme_a", "officer"), "sme_b": 404}),
+        ),
+        (
+            "POST",
+            f"/needs/{pub}/concepts",
+            {"data": {"concept_id": extra_concept}},
+            # company C's public need: readable by the SMEs of A and B, not theirs to change
+            _page({**_only(303, "officer"), "sme_a": 403, "sme_b": 403}),
+        ),
+        (
+            "POST",
+            f"/needs/{pub}/concepts/{extra_concept}/remove",
+            {},
+            _page({**_only(303, "officer"), "sme_a": 403, "sme_b": 403}),
+        ),
+        (
+            "POST",
+            f"/needs/{page_need}/withdraw",
+            {},
+            _page({**_only(303, "sme_b"), "sme_a": 404, "officer": 404}),
+        ),
         ("GET", "/labs?q=nancy", {}, _all(200)),
         ("GET", f"/labs/{lab}", {}, _all(200)),
         ("GET", "/queue", {}, _page(_only(200, "officer"))),
@@ -288,6 +342,8 @@ def _template(path: str, w: World) -> str:
     path = re.sub(r"/intro-[0-9a-f]+", "/{introduction_id}", path)
     path = re.sub(r"/user-[0-9a-f]+", "/{user_id}", path)
     path = re.sub(r"^/lang/(fr|en)$", "/lang/{code}", path)
+    path = re.sub(r"/concepts/[^/]+/remove$", "/concepts/{concept_id}/remove", path)
+    path = re.sub(r"^/needs/need-[0-9a-f]+", "/needs/{need_id}", path)
     return path.replace("/api/me/tokens/inconnu", "/api/me/tokens/{token_id}")
 
 
