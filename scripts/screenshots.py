@@ -106,7 +106,7 @@ def main() -> None:
                         page.locator("form[action='/try'] button[type=submit]").click()
                         page.wait_for_load_state()
                     target = OUT / f"{name}-{size}.png"
-                    page.screenshot(path=str(target), full_page=size == "desktop")
+                    page.screenshot(path=str(target))
                     print(target.relative_to(REPO))
                     context.close()
             browser.close()
