@@ -112,6 +112,7 @@ POLICIES: dict[tuple[str, str], Policy] = {
     # web pages (api/web): the same rules as the API's routes
     ("POST", "/try"): Policy(public=True, limited=True, matches=True),
     ("GET", "/lang/{code}"): PUBLIC,
+    ("GET", "/concepts"): PUBLIC,
     # -- needs pages (api/web/needs.py) --
     ("GET", "/needs"): READERS,
     ("GET", "/needs/new"): only("sme", "officer"),

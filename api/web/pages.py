@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import ServiceDep
-from api.schemas import concepts_public, pairings_public
+from api.schemas import concept_entry, concepts_public, pairings_public
 from api.web.i18n import LANG_COOKIE, LANGS, lang_of
 from api.web.render import page
 from graph.errors import InputError
@@ -65,3 +65,18 @@ def switch_language(code: str, next: str = "/") -> Response:  # noqa: A002
     if code in LANGS:
         done.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="lax", path="/")
     return done
+
+
+@router.get("/concepts", response_class=HTMLResponse)
+def concepts_page(request: Request, service: ServiceDep, q: str = "") -> HTMLResponse:
+    """The vocabulary: the concepts whose labels or synonyms contain ``q``."""
+    q = q.strip()[:200]
+    found = service.search_concepts(q, 60) if q else service.search_concepts("", 60)
+    labels = service.concept_labels()
+    return page(
+        request,
+        "concepts.html",
+        q=q,
+        concepts=[concept_entry(c) for c in found],
+        labels=labels,
+    )

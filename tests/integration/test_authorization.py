@@ -291,6 +291,7 @@ def matrix(w: World) -> list[Row]:
             _page({**_only(303, "sme_b"), "sme_a": 404, "officer": 404}),
         ),
         ("GET", "/labs?q=nancy", {}, _all(200)),
+        ("GET", "/concepts?q=acier", {}, _all(200)),
         ("GET", f"/labs/{lab}", {}, _all(200)),
         ("GET", "/queue", {}, _page(_only(200, "officer"))),
         (

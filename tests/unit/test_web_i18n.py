@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 from api.web.i18n import MESSAGES, translator
 from graph.accounts import ROLES
-from graph.model import VISIBILITIES
+from graph.model import VISIBILITIES, ConceptKind
 from graph.workflow import STATUSES
 
 WEB = Path(__file__).resolve().parents[2] / "api" / "web"
@@ -26,6 +27,7 @@ ENUMERATIONS: list[frozenset[str]] = [
     frozenset(("new", "in_progress", "closed")),
     frozenset(VISIBILITIES),
     frozenset(("unit", "organisation")),
+    frozenset(get_args(ConceptKind)),
 ]
 """The values page keys are built from (``t("intro.status." ~ status)``)."""
 
