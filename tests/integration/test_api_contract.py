@@ -234,8 +234,12 @@ def test_a_malformed_body_is_a_400(http: httpx.Client) -> None:
 
 
 def test_an_unknown_route_is_a_404_in_our_format(http: httpx.Client) -> None:
-    for path in ("/nowhere", "/api/labz", "/api/needs/x/pairings/more"):
+    for path in ("/api/nowhere", "/api/labz", "/api/needs/x/pairings/more"):
         assert_error(http.get(path), 404, "not_found")
+    # outside the API, an unknown address is a page of the site, with the request id
+    r = http.get("/nowhere")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["x-request-id"] in r.text
 
 
 def test_a_wrong_method_is_a_405_saying_which_are_allowed(http: httpx.Client) -> None:
