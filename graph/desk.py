@@ -126,6 +126,11 @@ class Desk:
         self.store = pairing.store
         self.clock = clock
 
+    def emails(self) -> dict[str, str]:
+        """Each account's email by id: who did what in introductions' trails (shown to
+        officers only: ``IntroductionRecord.private``)."""
+        return {u.id: u.email for u in self.store.users()}
+
     # -- needs ------------------------------------------------------------------------------
     def _record(self, who: Principal, need: Need, intros: list[Introduction]) -> NeedRecord:
         shown = shows_company(who, need)

@@ -40,10 +40,6 @@ EXPORT_COLUMNS = (
 )
 
 
-def _emails(desk: DeskDep) -> dict[str, str]:
-    return {u.id: u.email for u in desk.store.users()}
-
-
 @router.post(
     "/introductions",
     status_code=201,
@@ -61,7 +57,7 @@ def open_introduction(
     record, created = desk.introduce(who, body.need_id, body.lab_id, body.note)
     if not created:
         response.status_code = 200
-    return introduction_view(record, _emails(desk))
+    return introduction_view(record, desk.emails())
 
 
 @router.get("/introductions", responses=error_responses(401, 403, 404, 422))
@@ -72,7 +68,7 @@ def list_introductions(
     status: Status | None = None,
 ) -> list[IntroductionView]:
     """Introductions: all for officers, a company's needs' for its SME accounts (steps only)."""
-    emails = _emails(desk)
+    emails = desk.emails()
     return [introduction_view(r, emails) for r in desk.introductions(who, need_id, status)]
 
 
@@ -81,7 +77,7 @@ def get_introduction(
     introduction_id: IntroductionId, who: PrincipalDep, desk: DeskDep
 ) -> IntroductionView:
     """One introduction and its audit trail."""
-    return introduction_view(desk.introduction(who, introduction_id), _emails(desk))
+    return introduction_view(desk.introduction(who, introduction_id), desk.emails())
 
 
 @router.post(
@@ -95,7 +91,7 @@ def move_introduction(
     """Move an introduction to its next step (proposed → contacted → meeting → agreement) or
     to ``declined`` with a ``reason``; 409 for any other move."""
     record = desk.move(who, introduction_id, body.to, body.note, body.reason)
-    return introduction_view(record, _emails(desk))
+    return introduction_view(record, desk.emails())
 
 
 @router.post(
@@ -107,14 +103,14 @@ def add_note(
     introduction_id: IntroductionId, body: NoteCreate, who: PrincipalDep, desk: DeskDep
 ) -> IntroductionView:
     """Add a note to an introduction's trail (officers; companies do not see notes)."""
-    return introduction_view(desk.note(who, introduction_id, body.note), _emails(desk))
+    return introduction_view(desk.note(who, introduction_id, body.note), desk.emails())
 
 
 @router.get("/queue", responses=error_responses(401, 403, 422))
 def queue(who: PrincipalDep, desk: DeskDep, status: NeedStatus | None = None) -> list[QueueItem]:
     """The officers' queue: needs by status (new, in_progress, closed) with their suggested
     labs and their introductions."""
-    emails = _emails(desk)
+    emails = desk.emails()
     out = []
     for entry in desk.queue(who, status):
         intros = desk.introductions(who, entry.record.need.id)

@@ -36,10 +36,6 @@ from graph.workflow import NeedStatus
 router = APIRouter(prefix="/api/needs", tags=["needs"])
 
 
-def emails(desk: DeskDep) -> dict[str, str]:
-    return {u.id: u.email for u in desk.store.users()}
-
-
 @router.get("", responses=error_responses(401, 403, 422))
 def list_needs(
     who: PrincipalDep, desk: DeskDep, status: NeedStatus | None = None
@@ -90,7 +86,7 @@ def get_need(need_id: NeedId, who: PrincipalDep, desk: DeskDep) -> NeedDetail:
     """One need and its introductions (an SME sees their steps, not officers' notes)."""
     record = desk.need(who, need_id)
     intros = desk.introductions(who, need_id) if who.role in ("officer", "sme") else []
-    return need_detail(record, intros, emails(desk))
+    return need_detail(record, intros, desk.emails())
 
 
 @router.patch(

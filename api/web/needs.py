@@ -15,8 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.schemas import MAX_QUERY_CHARS, MAX_TITLE_CHARS, pairings_public
-from api.web.i18n import LANG_COOKIE, lang_of
-from api.web.render import page
+from api.web.render import message_of, page
 from graph.accounts import can_change_need
 from graph.errors import ForbiddenError, InputError
 from graph.model import VISIBILITIES, Extraction, Visibility
@@ -69,10 +68,6 @@ def highlighted(text: str, extraction: Extraction) -> list[list[Segment]]:
     return [p for p in paragraphs if p]
 
 
-def _message(request: Request, e: InputError) -> str:
-    return e.message_fr if lang_of(request.cookies.get(LANG_COOKIE)) == "fr" else e.message_en
-
-
 def _checked_form(title: str, text: str, company: str) -> None:
     """What the form adds to the desk's checks: the API's title length and no control
     character (the desk checks blank and too long texts)."""
@@ -116,7 +111,7 @@ def _form(
         values=values,
         visibilities=VISIBILITIES,
         error_where=(error.where or "title") if error else "",
-        error=_message(request, error) if error else "",
+        error=message_of(request, error) if error else "",
     )
 
 

@@ -17,11 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.desk_schemas import ID_PATTERN, IntroductionId
 from api.schemas import LINE_PATTERN, MAX_QUERY_CHARS, LabId, lab_detail
-from api.web.i18n import LANG_COOKIE, lang_of
-from api.web.render import page
+from api.web.render import message_of, page
 from graph.accounts import Principal
 from graph.desk import Desk, IntroductionRecord
-from graph.errors import ConflictError, InputError, NotFoundError, PasserelleError
+from graph.errors import ConflictError, InputError, NotFoundError
 from graph.workflow import MAX_NOTE_CHARS, NEXT, NeedStatus, Status
 
 router = APIRouter(include_in_schema=False)
@@ -33,15 +32,6 @@ OPPORTUNITIES = 10
 CAPABILITIES_SHOWN = 25
 
 NoteField = Annotated[str, Form(max_length=MAX_NOTE_CHARS)]
-
-
-def _message(request: Request, error: PasserelleError) -> str:
-    lang = lang_of(request.cookies.get(LANG_COOKIE))
-    return error.message_fr if lang == "fr" else error.message_en
-
-
-def _emails(desk: Desk) -> dict[str, str]:
-    return {u.id: u.email for u in desk.store.users()}
 
 
 # -- the queue ---------------------------------------------------------------------------------
@@ -122,7 +112,12 @@ def introduce(
     try:
         record, _ = desk.introduce(who, need_id, lab_id, note)
     except InputError as e:
-        failed = {"need_id": need_id, "lab_id": lab_id, "note": note, "error": _message(request, e)}
+        failed = {
+            "need_id": need_id,
+            "lab_id": lab_id,
+            "note": note,
+            "error": message_of(request, e),
+        }
         return _queue_page(request, desk, who, None, 422, failed)
     return RedirectResponse(f"/introductions/{record.introduction.id}", status_code=303)
 
@@ -161,7 +156,7 @@ def _introduction_page(
         lab=record.lab,
         steps=steps,
         done=done,
-        emails=_emails(desk) if record.private else {},
+        emails=desk.emails() if record.private else {},
         next_status=NEXT.get(intro.status),
         can_act=who.is_officer and intro.is_open,
         can_note=who.is_officer,
@@ -198,12 +193,12 @@ def move_introduction(
         record = desk.introduction(who, introduction_id)
         field = "reason" if e.where == "reason" else "note"
         prefix = "decline" if to == "declined" else "move"
-        errors = {f"{prefix}-{field}": _message(request, e)}
+        errors = {f"{prefix}-{field}": message_of(request, e)}
         return _introduction_page(request, desk, who, record, 422, form, errors)
     except ConflictError as e:
         record = desk.introduction(who, introduction_id)
         return _introduction_page(
-            request, desk, who, record, 409, form, {}, conflict=_message(request, e)
+            request, desk, who, record, 409, form, {}, conflict=message_of(request, e)
         )
     return RedirectResponse(f"/introductions/{introduction_id}", status_code=303)
 
@@ -222,7 +217,7 @@ def add_note(
     except InputError as e:
         record = desk.introduction(who, introduction_id)
         form = {"to": "", "add-note": note}
-        errors = {"add-note": _message(request, e)}
+        errors = {"add-note": message_of(request, e)}
         return _introduction_page(request, desk, who, record, 422, form, errors)
     return RedirectResponse(f"/introductions/{introduction_id}", status_code=303)
 

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import ServiceDep
 from api.schemas import concept_entry, concepts_public, pairings_public
-from api.web.i18n import LANG_COOKIE, LANGS, lang_of
-from api.web.render import page
+from api.web.i18n import LANG_COOKIE, LANGS
+from api.web.render import message_of, page
 from graph.errors import InputError
 
 router = APIRouter(include_in_schema=False)
@@ -45,12 +45,10 @@ def try_it(
     text: Annotated[str, Form(max_length=MAX_TRY_CHARS)] = "",
 ) -> HTMLResponse:
     """Labs for a free text, drawn; nothing is stored."""
-    lang = lang_of(request.cookies.get(LANG_COOKIE))
     try:
         result = service.match_text(text, 10)
     except InputError as e:
-        message = e.message_fr if lang == "fr" else e.message_en
-        return page(request, "home.html", 422, text=text, error=message, result=None)
+        return page(request, "home.html", 422, text=text, error=message_of(request, e), result=None)
     shown = {
         "concepts": concepts_public(result.extraction, result.labels),
         "pairings": pairings_public(result.ranking, text),

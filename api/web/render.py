@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from api.errors import request_id
 from api.web.i18n import LANG_COOKIE, MESSAGES, lang_of, translator
 from graph.accounts import ANONYMOUS, Principal
+from graph.errors import PasserelleError
 
 TEMPLATES = files("api.web") / "templates"
 STATIC = files("api.web") / "static"
@@ -48,6 +49,13 @@ def context(request: Request) -> dict[str, Any]:
         "path": request.url.path,
         "request_id": request_id(request.scope),
     }
+
+
+def message_of(request: Request, error: PasserelleError) -> str:
+    """An error's message in the page's language."""
+    return (
+        error.message_fr if lang_of(request.cookies.get(LANG_COOKIE)) == "fr" else error.message_en
+    )
 
 
 def page(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
