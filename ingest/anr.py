@@ -207,6 +207,27 @@ class _PortalRecords:
             )
 
 
+@dataclass(frozen=True)
+class _FirstProjects:
+    """The readable records of the first ``n`` projects the file names, in file order (every
+    row of each, wherever it lies), afresh at each pass; unreadable rows are left out."""
+
+    records: Iterable[tuple[int, dict[str, str] | RowError]]
+    n: int
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+        kept: set[str] = set()
+        for line, row in self.records:
+            if isinstance(row, RowError):
+                continue
+            pid = row[COL_PROJECT].strip().upper()
+            if pid not in kept:
+                if len(kept) >= self.n:
+                    continue
+                kept.add(pid)
+            yield line, row
+
+
 def partner_records(path: Path) -> tuple[int, Iterable[tuple[int, dict[str, str] | RowError]]]:
     """The partner rows and the file's line count, from the shared file (``id``) or from the
     portal's (``Projet.Code_Decision_ANR``), ``,`` or ``;`` separated."""
@@ -228,10 +249,15 @@ def ingest_anr(
     extractor: Extractor,
     committees_path: Path | None = None,
     progress: Progress | None = None,
+    *,
+    sample: int | None = None,
 ) -> Report:
     """Load ANR projects and partners into ``store``; a second run changes nothing.
 
     ``committees_path`` defaults to ``anr_committees_ces.csv`` beside ``path`` when it is there.
+    ``sample`` keeps only the first ``sample`` projects the file names (in file order), with
+    all their partner rows, and leaves unreadable rows out: a short load for tests and
+    notebooks, whose report counts the rows kept.
     """
     report = Report("anr")
     profiles = ProfileBuilder(store, extractor)
@@ -241,6 +267,8 @@ def ingest_anr(
     committees = {code: p.label_fr for code, p in profiles.programmes.items()}
     committees |= read_committees(committees_path) if committees_path else {}
     lines, records = partner_records(path)
+    if sample is not None:
+        records = _FirstProjects(records, max(sample, 0))
     total = max(lines - 1, 1)
     # first pass: the labs the file names with their RNSR code (one for those it names without)
     load = _AnrLoad(store, committees, report, sorted(coded_labs(records)))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.errors import InputError
 from graph.ports import Extractor, GraphStore
 from ingest.anr import ingest_anr
 from ingest.demo import load_demo
@@ -59,10 +60,12 @@ def load_territory(
     *,
     demo: bool = True,
     descriptions: Sequence[Traversable] | None = None,
+    anr_sample: int | None = None,
 ) -> Loaded:
     """The vocabulary and (with ``demo``) the demo corpus, then the RNSR, the descriptions
     (our own, shipped in ``ingest/resources/descriptions``, unless others are given) and the ANR projects when
-    the register files are in ``registers``."""
+    the register files are in ``registers`` (only the first ``anr_sample`` projects when given:
+    see ``ingest.anr.ingest_anr``)."""
     if demo:
         loaded = Loaded(load_demo(store, extractor, progress))
     else:
@@ -83,5 +86,65 @@ def load_territory(
     if anr is None:
         loaded.missing.append("anr")
     else:
-        loaded.reports.append(ingest_anr(anr, store, extractor, progress=progress))
+        loaded.reports.append(
+            ingest_anr(anr, store, extractor, progress=progress, sample=anr_sample)
+        )
     return loaded
+
+
+def load_registers(
+    store: GraphStore,
+    folder: Path,
+    sample: int | None = None,
+    progress: Progress | None = None,
+    *,
+    extractor: Extractor | None = None,
+) -> Loaded:
+    """Load the real registers of ``folder`` into ``store``, as ``passerelle load`` does but
+    without the demo corpus: the vocabulary, the RNSR (every unit), our descriptions of the
+    units, then the ANR projects and their partners (``load_territory``).
+
+    Parameters
+    ----------
+    store : GraphStore
+        Where to load (an ``EmbeddedGraphStore``, or Neo4j).
+    folder : Path
+        A folder laid out as ``../shared/data`` (``rnsr/rnsr_structures_actives.csv``,
+        ``anr/anr_partners_2010_2020.csv.gz``) or as ``passerelle fetch`` leaves it.
+    sample : int, optional
+        Keep only the first ``sample`` ANR projects of the file (in file order, each with all
+        its partners; the RNSR is always loaded whole): a short run for tests and CI. The
+        shared file lists the latest call first, so a sample of 1,500 is the 2020 projects
+        only. ``None`` loads every project.
+    progress : Progress, optional
+        ``progress(what, done, total)``, as the loaders report it.
+    extractor : Extractor, optional
+        Builds the units' profiles; by default spaCy over the curated vocabulary and the
+        extensions (ESCO, NAF) the store holds.
+
+    Returns
+    -------
+    Loaded
+        Each register's report.
+
+    Raises
+    ------
+    InputError
+        When ``folder`` lacks the RNSR or the ANR file (nothing is loaded then).
+    """
+    for register, names in (("RNSR", RNSR_FILES), ("ANR", ANR_FILES)):
+        if find(folder, names) is None:
+            raise InputError(
+                f"Registre {register} introuvable dans {folder} (attendu : {names[0]}) ; "
+                "`passerelle fetch` le télécharge.",
+                f"{register} register not found in {folder} (expected: {names[0]}); "
+                "`passerelle fetch` downloads it.",
+                where=str(folder / names[0]),
+            )
+    if extractor is None:
+        from ingest.extract import SpacyExtractor
+        from ingest.vocabulary import load_vocabulary
+
+        extensions = [c for c in store.concepts() if c.source != "passerelle"]
+        extractor = SpacyExtractor([*load_vocabulary(), *extensions])
+    return load_territory(store, extractor, folder, progress, demo=False, anr_sample=sample)
