@@ -234,7 +234,9 @@ class Desk:
         created = self.store.upsert_need(need, extraction, new_company)
         return need, extraction, created
 
-    def _changeable(self, who: Principal, need_id: str) -> Need:
+    def changeable(self, who: Principal, need_id: str) -> Need:
+        """A need ``who`` may edit or withdraw (NotFoundError when it may not read it,
+        ForbiddenError when it reads but may not change it)."""
         need = self._readable(who, need_id)
         if not can_change_need(who, need):
             raise _forbidden(
@@ -255,7 +257,7 @@ class Desk:
     ) -> tuple[Need, Extraction]:
         """Change a need's title, text or visibility (its id stays); its concepts are found
         again when the text changes."""
-        need = self._changeable(who, need_id)
+        need = self.changeable(who, need_id)
         update: dict[str, object] = {}
         if title is not None:
             update["title"] = check_text(title, "title").strip()
@@ -281,7 +283,7 @@ class Desk:
         company (or an officer) corrects what extraction found. The corrections are kept on
         the need, so that an edit of its text applies them again (InputError for a concept
         the vocabulary does not hold)."""
-        need = self._changeable(who, need_id)
+        need = self.changeable(who, need_id)
         add, remove = tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
         known = self.pairing.concepts()
         for concept_id in (*add, *remove):
@@ -308,7 +310,7 @@ class Desk:
     def withdraw(self, who: Principal, need_id: str) -> int:
         """Remove a need and its text from the store; its open introductions are declined
         (the trail keeps who withdrew it and when). Returns how many were declined."""
-        self._changeable(who, need_id)
+        self.changeable(who, need_id)
         assert who.user is not None
         declined = 0
         for intro in self.store.introductions(need_id):
@@ -345,8 +347,8 @@ class Desk:
         self, who: Principal, lab_id: str, limit: int = 10
     ) -> tuple[Lab, list[tuple[RankedNeed, NeedRecord]]]:
         """The needs ``who`` may read that fit a lab, best first."""
-        readable = {n.id for n in self.store.needs() if can_read_need(who, n)}
-        lab, ranked = self.pairing.lab_opportunities(lab_id, limit, only=readable)
+        readable = {n.id: n for n in self.store.needs() if can_read_need(who, n)}
+        lab, ranked = self.pairing.lab_opportunities(lab_id, limit, readable)
         return lab, [(r, self._record(who, r.need, [])) for r in ranked]
 
     # -- introductions ----------------------------------------------------------------------

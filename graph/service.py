@@ -7,9 +7,8 @@ their interfaces only.
 from __future__ import annotations
 
 import gc
-import hashlib
 import threading
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
@@ -22,7 +21,6 @@ from graph.feedback import NO_FEEDBACK, Feedback, feedback_for
 from graph.feedback import SIGNAL as FEEDBACK
 from graph.feedback import WEIGHT as FEEDBACK_WEIGHT
 from graph.geo import region_of
-from graph.identity import resolve_company
 from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ports import Extractor, GraphStore
@@ -498,36 +496,6 @@ class PairingService:
             if p.lab_id in labs
         ]
 
-    def submit_need(
-        self,
-        *,
-        title: str,
-        text: str,
-        company: str,
-        city: str | None = None,
-        siren: str | None = None,
-    ) -> tuple[Need, Extraction, bool]:
-        """Store a need of a company (created if unknown); the same need twice is stored once.
-
-        The company is found by the rule of ``graph.identity``: its SIREN when given (checked),
-        else its folded name and city; never merged with a namesake from another city.
-        Returns the need, its extraction and whether it was new.
-        """
-        title = check_text(title, "title").strip()
-        text = check_text(text)
-        if not company.strip():
-            raise InputError(
-                "Le champ « company » est vide : indiquez le nom de l'entreprise.",
-                "Field 'company' is empty: give the company's name.",
-                where="company",
-            )
-        company_id, new_company = resolve_company(company, city, siren, self.store.company)
-        digest = hashlib.sha256(f"{company_id}\n{title}\n{text}".encode()).hexdigest()[:16]
-        need = Need(id=f"need-{digest}", company_id=company_id, title=title, text=text)
-        extraction = self.extractor.extract(text)
-        created = self.store.upsert_need(need, extraction, new_company)
-        return need, extraction, created
-
     def need(self, need_id: str) -> Need:
         """One need, or NotFoundError."""
         need = self.store.need(need_id)
@@ -641,18 +609,15 @@ class PairingService:
         return dict(self.snapshot().counts)
 
     def lab_opportunities(
-        self, lab_id: str, limit: int = 10, only: Set[str] | None = None
+        self, lab_id: str, limit: int = 10, needs: Mapping[str, Need] | None = None
     ) -> tuple[Lab, list[RankedNeed]]:
-        """Stored needs that fit a lab, best first (among ``only`` when given: the needs the
-        caller may read)."""
+        """Stored needs that fit a lab, best first: among ``needs`` when given (the needs the
+        caller may read, by id), else every stored need."""
         check_limit(limit)
         lab = self.lab(lab_id)
-        needs = {n.id: n for n in self.store.needs()}
-        profiles = {
-            k: v
-            for k, v in self.store.need_profiles().items()
-            if k in needs and (only is None or k in only)
-        }
+        if needs is None:
+            needs = {n.id: n for n in self.store.needs()}
+        profiles = {k: v for k, v in self.store.need_profiles().items() if k in needs}
         ranked = self.snapshot().index.rank_needs(lab_id, profiles, limit)
         return lab, [
             RankedNeed(rank=n, need=needs[need_id], pairing=p)

@@ -152,25 +152,14 @@ def advance(
             "(or 'declined').",
             where="to",
         )
-    when = at.isoformat(timespec="seconds")
-    moved = intro.model_copy(
-        update={
-            "status": to,
-            "reason": reason if to == "declined" else intro.reason,
-            "updated_at": when,
-            "version": intro.version + 1,
-        }
+    return _step(
+        intro,
+        actor,
+        at,
+        to,
+        note or (reason if to == "declined" else ""),
+        reason=reason if to == "declined" else intro.reason,
     )
-    event = Event(
-        introduction_id=intro.id,
-        seq=moved.version,
-        actor=actor,
-        at=when,
-        from_status=intro.status,
-        to_status=to,
-        note=note or (reason if to == "declined" else ""),
-    )
-    return moved, event
 
 
 def annotate(
@@ -180,15 +169,25 @@ def annotate(
     note = check_note(note)
     if not note:
         raise InputError("La note est vide.", "The note is empty.", where="note")
+    return _step(intro, actor, at, intro.status, note)
+
+
+def _step(
+    intro: Introduction, actor: str, at: datetime, to: Status, note: str, **update: str
+) -> tuple[Introduction, Event]:
+    """``intro`` at status ``to`` (with ``update``), one version on, and the event of its
+    trail that records it."""
     when = at.isoformat(timespec="seconds")
-    moved = intro.model_copy(update={"updated_at": when, "version": intro.version + 1})
+    moved = intro.model_copy(
+        update={"status": to, "updated_at": when, "version": intro.version + 1, **update}
+    )
     event = Event(
         introduction_id=intro.id,
         seq=moved.version,
         actor=actor,
         at=when,
         from_status=intro.status,
-        to_status=intro.status,
+        to_status=to,
         note=note,
     )
     return moved, event

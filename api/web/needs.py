@@ -17,7 +17,7 @@ from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.schemas import MAX_QUERY_CHARS, MAX_TITLE_CHARS, pairings_public
 from api.web.render import message_of, page
 from graph.accounts import can_change_need
-from graph.errors import ForbiddenError, InputError
+from graph.errors import InputError
 from graph.model import VISIBILITIES, Extraction, Visibility
 from graph.text import forbidden_char
 from graph.workflow import STATUS_LABELS
@@ -213,12 +213,7 @@ def edit_need_form(
     request: Request, need_id: str, who: PrincipalDep, desk: DeskDep
 ) -> HTMLResponse:
     """The form to change a need, filled in."""
-    need = desk.need(who, need_id).need
-    if not can_change_need(who, need):
-        raise ForbiddenError(
-            "Seule l'entreprise du besoin (ou un chargé de valorisation) peut le modifier.",
-            "Only the need's company (or an officer) may change it.",
-        )
+    need = desk.changeable(who, need_id)
     values = {"title": need.title, "text": need.text, "visibility": need.visibility, "company": ""}
     return _form(request, 200, need_id=need_id, values=values)
 

@@ -20,6 +20,8 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from graph.accounts import Principal, User
+from graph.desk import Desk
 from graph.errors import NotFoundError
 from graph.model import Concept
 from graph.scope import Scope
@@ -135,7 +137,9 @@ def test_a_pairing_never_mixes_two_revisions(
 def test_storing_needs_keeps_the_snapshot(service: PairingService) -> None:
     """A need, even from a new company, changes nothing the labs' side is built from."""
     before = service.snapshot()
-    service.submit_need(
+    officer = User(id="user-snapshot", email="agent@snapshot.fr", role="officer", password_hash="-")
+    Desk(service).submit(
+        Principal(officer),
         title="Bruit d'engrenages",
         text="Nos réducteurs à engrenages sont trop bruyants.",
         company=f"Nouvelle entreprise {time.time_ns()} (fictive)",
