@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run load-demo serve lint format test test-unit test-quality screenshots bench neo4j-start neo4j-stop neo4j-status eval quality-report clean
+.PHONY: help install notebook run load-demo serve lint format test test-unit test-quality screenshots bench neo4j-start neo4j-stop neo4j-status eval quality-report clean
 
 ## help: list the targets
 help:
@@ -34,6 +34,19 @@ run: $(STAMP)
 	$(BIN)/passerelle users demo
 	$(BIN)/passerelle serve --port $${PORT:-8000}
 
+NB_STAMP := $(VENV)/.notebooks
+
+$(NB_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,notebooks]'
+	touch $(NB_STAMP)
+
+## notebook: Jupyter Lab over notebooks/ (the `notebooks` extra); the notebooks load the real
+##           registers (../shared/data or $PASSERELLE_REGISTERS) into $PASSERELLE_HOME
+##           themselves; PASSERELLE_NB_SAMPLE=1500 keeps only the 2020 ANR projects
+notebook: $(NB_STAMP)
+	cd notebooks && $(if $(REGISTERS),PASSERELLE_REGISTERS=$(abspath $(REGISTERS))) \
+		../$(BIN)/jupyter lab
+
 ## load-demo: load the vocabulary and the demo corpus (idempotent)
 load-demo: $(STAMP)
 	$(BIN)/passerelle load-demo
@@ -42,16 +55,21 @@ load-demo: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/passerelle serve --port $${PORT:-8000}
 
-## lint: ruff (style, imports, boundaries) and mypy --strict
+NOTEBOOKS = $(shell find notebooks -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*')
+
+## lint: ruff (style, imports, boundaries), mypy --strict, notebooks committed without outputs
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	@$(BIN)/nbstripout --verify $(NOTEBOOKS) || \
+		{ echo "Notebooks with outputs: make format strips them."; exit 1; }
 
 ## format: format the code with ruff
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIN)/nbstripout $(NOTEBOOKS)
 
 ## test: lint, types and the whole suite (unit, integration, quality, Neo4j: a real server is
 ##       started for the run and stopped after it, unless NEO4J_URI names one; the browser

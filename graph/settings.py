@@ -126,6 +126,14 @@ class Settings(BaseSettings):
         description="free-text matches one client may ask per minute without an account",
     )
 
+    nb_sample: int | None = Field(
+        None,
+        ge=1,
+        validation_alias=_env("PASSERELLE_NB_SAMPLE"),
+        description="notebooks: only the first N ANR projects and at most N evaluation queries "
+        "a year, for short runs (tests, CI); default: the whole registers",
+    )
+
     @field_validator("*", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: Any, info: Any) -> Any:
