@@ -11,9 +11,12 @@ Loading the registers into a store is ``ingest.territory.load_registers``.
 
 from __future__ import annotations
 
+import html
+import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any, Protocol
 
 import networkx as nx
@@ -357,4 +360,219 @@ def companies_by_region(g: nx.Graph[Node]) -> Counter[str]:
         str(data.get("region") or UNKNOWN_REGION)
         for n, data in g.nodes(data=True)
         if n[0] == "company"
+    )
+
+
+def degrees_by(g: nx.Graph[Node], kind: str, attribute: str) -> dict[Any, list[int]]:
+    """The degrees of one kind of node, grouped by one of their attributes, each list sorted.
+
+    >>> g = nx.Graph([(lab("a"), company("x")), (lab("b"), company("x")), (lab("a"), company("y"))])
+    >>> g.nodes[company("x")]["sme"], g.nodes[company("y")]["sme"] = True, False
+    >>> degrees_by(g, "company", "sme")
+    {False: [1], True: [2]}
+    """
+    groups: defaultdict[Any, list[int]] = defaultdict(list)
+    for node in nodes_of(g, kind):
+        groups[g.nodes[node].get(attribute)].append(int(g.degree(node)))
+    return {key: sorted(groups[key]) for key in sorted(groups, key=repr)}
+
+
+def heaviest_edges(g: nx.Graph[Node], n: int = 10) -> list[tuple[Node, Node, int]]:
+    """The ``n`` edges of greatest ``weight``, heaviest first, ties by their nodes.
+
+    >>> g = nx.Graph()
+    >>> g.add_edge(lab("b"), lab("c"), weight=2)
+    >>> g.add_edge(lab("a"), lab("b"), weight=2)
+    >>> g.add_edge(lab("a"), lab("c"), weight=5)
+    >>> [(u[1], v[1], w) for u, v, w in heaviest_edges(g, 2)]
+    [('a', 'c', 5), ('a', 'b', 2)]
+    """
+    edges = [(min(u, v), max(u, v), int(w)) for u, v, w in g.edges(data="weight", default=1)]
+    return sorted(edges, key=lambda e: (-e[2], e[0], e[1]))[:n]
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far a scope's research units reach industry in the projects a store holds.
+
+    Attributes
+    ----------
+    units : int
+        The scope's research units in the store (the RNSR's, for a territory).
+    with_projects : int
+        Those that took part in at least one project.
+    with_companies : int
+        Those that shared at least one project with a company.
+    companies : int
+        The distinct companies they shared projects with.
+    """
+
+    units: int
+    with_projects: int
+    with_companies: int
+    companies: int
+
+
+def reach(
+    g: nx.Graph[Node],
+    participations: Iterable[Participation],
+    labs: Mapping[str, Lab],
+    scope: Scope,
+) -> Reach:
+    """The reach of ``scope``'s units: how many took part in projects, and with companies.
+
+    Parameters
+    ----------
+    g : networkx.Graph
+        The collaboration graph (``collaboration_graph(store)``).
+    participations : iterable of Participation
+        Every participation (``store.participations()``).
+    labs : Mapping[str, Lab]
+        Every lab by id.
+    scope : Scope
+        Which units.
+
+    Examples
+    --------
+    >>> from graph.model import Participation as P
+    >>> labs = {i: Lab(id=i, name=i, institutions=("UL",)) for i in ("a", "b", "c")}
+    >>> parts = [P(project_id="1", partner_kind="lab", partner_id="a"),
+    ...          P(project_id="1", partner_kind="company", partner_id="x"),
+    ...          P(project_id="2", partner_kind="lab", partner_id="b")]
+    >>> g = nx.Graph([(lab("a"), company("x"))])
+    >>> reach(g, parts, labs, Scope(institution="UL"))
+    Reach(units=3, with_projects=2, with_companies=1, companies=1)
+    """
+    units = {i for i, unit in labs.items() if unit.is_unit and scope.admits(unit)}
+    active = {p.partner_id for p in participations if p.partner_kind == "lab"} & units
+    linked = {u for u in units if lab(u) in g and g.degree(lab(u)) > 0}
+    partners = {c for u in linked for c in g.neighbors(lab(u)) if c[0] == "company"}
+    return Reach(
+        units=len(units),
+        with_projects=len(active),
+        with_companies=len(linked),
+        companies=len(partners),
+    )
+
+
+def display_graph(g: nx.Graph[Node]) -> nx.Graph[str]:
+    """A copy of ``g`` ready to draw: string node ids and the attributes viewers read.
+
+    Interactive viewers (pyvis) and file formats (GEXF, GraphML) need string ids: a node
+    becomes ``"lab:<id>"`` or ``"company:<id>"``. Each node gets ``label`` (the lab's acronym
+    or the start of its name), ``title`` (its name, city and region, shown on hover), ``group``
+    (its kind) and ``value`` (its degree, for the size); each edge ``value`` (shared projects)
+    and ``title`` (how many, which years).
+
+    Examples
+    --------
+    >>> g = nx.Graph()
+    >>> g.add_node(lab("L"), name="Institut Jean Lamour", acronym="IJL", city="Nancy",
+    ...            region="Grand Est")
+    >>> g.add_node(company("C"), name="Aciéries de Lorraine", region=None)
+    >>> g.add_edge(lab("L"), company("C"), weight=2, years=(2015, 2019))
+    >>> d = display_graph(g)
+    >>> sorted(d.nodes)
+    ['company:C', 'lab:L']
+    >>> d.nodes["lab:L"]["label"], d.nodes["lab:L"]["title"], d.nodes["lab:L"]["group"]
+    ('IJL', 'Institut Jean Lamour — Nancy, Grand Est', 'lab')
+    >>> d.edges["lab:L", "company:C"]["title"]
+    '2 projets / projects: 2015, 2019'
+    """
+    out: nx.Graph[str] = nx.Graph()
+    for node, data in g.nodes(data=True):
+        name = str(data.get("name") or node[1])
+        where = ", ".join(str(x) for x in (data.get("city"), data.get("region")) if x)
+        out.add_node(
+            f"{node[0]}:{node[1]}",
+            label=str(data.get("acronym") or (name if len(name) <= 24 else name[:22] + "…")),
+            title=f"{name} — {where}" if where else name,
+            group=node[0],
+            value=int(g.degree(node)),
+        )
+    for u, v, data in g.edges(data=True):
+        weight = int(data.get("weight", 1))
+        years = ", ".join(str(y) for y in data.get("years", ()))
+        out.add_edge(
+            f"{u[0]}:{u[1]}",
+            f"{v[0]}:{v[1]}",
+            value=weight,
+            title=f"{weight} projets / projects" + (f": {years}" if years else ""),
+        )
+    return out
+
+
+VIS_NETWORK = "lib/vis-9.1.2/vis-network.min.js"
+"""vis-network's script, as the ``pyvis`` package ships it (the ``notebooks`` extra)."""
+COLOURS = {"lab": "#1f77b4", "company": "#ff7f0e"}
+
+
+def interactive_html(g: nx.Graph[str], title: str, *, height: int = 680) -> str:
+    """A self-contained web page drawing ``g`` with vis-network: it works offline.
+
+    The script is inlined from the ``pyvis`` package (nothing is fetched from the Internet,
+    unlike pyvis's own pages, which load Bootstrap from a CDN). Nodes are coloured by
+    ``group``, sized by ``value``, and show their ``title`` on hover (as text, not HTML).
+
+    Parameters
+    ----------
+    g : networkx.Graph
+        A graph with string ids, such as ``display_graph(...)`` returns.
+    title : str
+        The page's title and heading.
+    height : int
+        The drawing's height in pixels.
+
+    Raises
+    ------
+    ModuleNotFoundError
+        When ``pyvis`` is not installed (``pip install -e '.[notebooks]'``).
+    """
+    script = (resources.files("pyvis") / VIS_NETWORK).read_text(encoding="utf-8")
+    nodes = [
+        {
+            "id": n,
+            "label": d.get("label", n),
+            "title": d.get("title", n),
+            "group": d.get("group", ""),
+            "value": d.get("value", 1),
+        }
+        for n, d in g.nodes(data=True)
+    ]
+    edges = [
+        {"from": u, "to": v, "value": d.get("value", 1), "title": d.get("title", "")}
+        for u, v, d in g.edges(data=True)
+    ]
+    groups = {
+        k: {"color": c, "shape": "dot" if k == "lab" else "square"} for k, c in COLOURS.items()
+    }
+    data = json.dumps({"nodes": nodes, "edges": edges, "groups": groups}, ensure_ascii=False)
+    data = data.replace("</", "<\\/")  # a name cannot close the script element
+    return f"""<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<script>{script}</script>
+<style>body{{font-family:sans-serif;margin:0.5rem}} #graph{{height:{int(height)}px;border:1px solid #ccc}}</style>
+</head><body><h1 style="font-size:1.1rem">{html.escape(title)}</h1>
+<p style="font-size:0.85rem">● laboratoires / labs &nbsp; ■ entreprises / companies</p>
+<div id="graph"></div>
+<script>
+const data = {data};
+new vis.Network(document.getElementById("graph"),
+  {{nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}},
+  {{groups: data.groups, interaction: {{hover: true}},
+    nodes: {{scaling: {{min: 6, max: 30}}, font: {{size: 12}}}},
+    physics: {{stabilization: {{iterations: 250}}}}}});
+</script></body></html>
+"""
+
+
+def iframe(page: str, height: int = 760) -> str:
+    """``page`` inside an ``<iframe srcdoc>``, to show it in a notebook's output.
+
+    >>> iframe("<p>a & b</p>", 100)
+    '<div><iframe srcdoc="&lt;p&gt;a &amp; b&lt;/p&gt;" width="100%" height="100" style="border:0"></iframe></div>'
+    """
+    return (
+        f'<div><iframe srcdoc="{html.escape(page, quote=True)}" width="100%" '
+        f'height="{int(height)}" style="border:0"></iframe></div>'
     )

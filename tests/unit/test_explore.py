@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +18,13 @@ from graph.explore import (
     companies_by_region,
     company,
     degree_table,
+    degrees_by,
+    display_graph,
+    heaviest_edges,
+    interactive_html,
     lab,
     lab_projection,
+    reach,
     territory,
 )
 from graph.model import (
@@ -360,3 +366,44 @@ def test_load_registers_names_the_missing_file(
         assert s.labs() == [] and s.projects() == []
     finally:
         s.close()
+
+
+def test_reach_counts_units_with_projects_and_with_companies(store: EmbeddedGraphStore) -> None:
+    g = collaboration_graph(store)
+    labs = {lb.id: lb for lb in store.labs()}
+    ul = reach(g, store.participations(), labs, Scope(institution="Université de Lorraine"))
+    # L1, L2, LISO are units of the UL (ORG is an organisation); LISO has no project
+    assert (ul.units, ul.with_projects, ul.with_companies) == (3, 2, 2)
+    assert ul.companies == 3  # C1, C2 (L1, L2) and C5 (L1)
+    brittany = reach(g, store.participations(), labs, Scope(region="Bretagne"))
+    assert (brittany.units, brittany.with_companies, brittany.companies) == (2, 2, 2)
+
+
+def test_smes_and_large_companies_degrees(store: EmbeddedGraphStore) -> None:
+    by_size = degrees_by(collaboration_graph(store), "company", "sme")
+    assert by_size == {False: [1, 2, 3], True: [2, 3]}  # C5, C4, C2 | C3, C1
+
+
+def test_heaviest_lab_pairs_of_the_projection(store: EmbeddedGraphStore) -> None:
+    top = heaviest_edges(lab_projection(collaboration_graph(store)), 3)
+    assert [(u[1], v[1], w) for u, v, w in top] == [
+        ("L1", "L2", 2),
+        ("L1", "ORG", 2),
+        ("L2", "ORG", 2),
+    ]
+
+
+def test_the_display_graph_and_its_offline_page(store: EmbeddedGraphStore) -> None:
+    pytest.importorskip("pyvis")
+    g = collaboration_graph(store)
+    shown = display_graph(g)
+    assert shown.number_of_nodes() == g.number_of_nodes()
+    assert shown.number_of_edges() == g.number_of_edges()
+    assert shown.nodes["lab:L1"]["label"] == "L1A" and shown.nodes["lab:L2"]["label"] == "Lab deux"
+    assert shown.nodes["company:C1"]["title"] == "Un — Nancy, Grand Est"
+    assert shown.nodes["lab:L1"]["value"] == 3
+    assert shown.edges["lab:L1", "company:C1"]["title"] == "2 projets / projects: 2015, 2017"
+    page = interactive_html(shown, "Réseau <test>")
+    assert "<title>Réseau &lt;test&gt;</title>" in page
+    assert re.findall(r"""(?:src|href)\s*=\s*["']""", page) == []  # nothing to fetch
+    assert "new vis.Network(" in page and '"label": "Lab deux"' in page
