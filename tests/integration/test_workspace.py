@@ -15,6 +15,7 @@ pytestmark = pytest.mark.slow
 
 
 def settings(tmp_path: Path, **values: str) -> Settings:
+    values.setdefault("PASSERELLE_STORE", "embedded")  # even when NEO4J_URI names a server
     return Settings(PASSERELLE_HOME=str(tmp_path / "home"), **values)
 
 
@@ -65,3 +66,30 @@ def test_the_registers_sampled_are_loaded_once(tmp_path: Path) -> None:
             len(again.store.participations()),
         )
     assert after == before
+
+
+@pytest.mark.neo4j
+def test_on_neo4j_the_workspace_holds_the_same_collaboration_graph(
+    tmp_path: Path, neo4j_store: object, neo4j_uri: str
+) -> None:
+    """With NEO4J_URI set, the notebooks' workspace loads Neo4j, and graph.explore reads the
+    same graph from it as from the embedded store."""
+    from graph.explore import collaboration_graph
+
+    registers = str(shared_data())
+    graphs = []
+    for values in (
+        {"PASSERELLE_STORE": "embedded"},
+        {"PASSERELLE_STORE": "neo4j", "NEO4J_URI": neo4j_uri},
+    ):
+        s = settings(tmp_path, PASSERELLE_REGISTERS=registers, PASSERELLE_NB_SAMPLE="40", **values)
+        with open_workspace(s, progress=TextProgress(io.StringIO())) as ws:
+            assert ws.settings.store_kind == values["PASSERELLE_STORE"]
+            assert len(ws.store.projects()) == 40
+            graphs.append(collaboration_graph(ws.store))
+    embedded, neo4j = graphs
+    assert embedded.number_of_edges() > 0
+    assert dict(embedded.nodes(data=True)) == dict(neo4j.nodes(data=True))
+    assert {frozenset((u, v)): d for u, v, d in embedded.edges(data=True)} == {
+        frozenset((u, v)): d for u, v, d in neo4j.edges(data=True)
+    }
