@@ -8,7 +8,6 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import (
-    MAX_TITLE_CHARS,
     NAME_PATTERN,
     TEXT_PATTERN,
     LabPublic,
@@ -22,7 +21,7 @@ from graph.accounts import Credential, Role, User
 from graph.auth import EMAIL_PATTERN
 from graph.desk import IntroductionRecord, NeedRecord
 from graph.model import Visibility
-from graph.service import MAX_TEXT_CHARS
+from graph.service import MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from graph.workflow import MAX_NOTE_CHARS, Event, Introduction, NeedStatus, Status
 
 ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"

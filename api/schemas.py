@@ -25,7 +25,7 @@ from graph.model import (
     Visibility,
 )
 from graph.scope import MAX_SCOPE_CHARS, Scope
-from graph.service import MAX_LIMIT, MAX_TEXT_CHARS, RankedLab, ScopeUsed
+from graph.service import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS, RankedLab, ScopeUsed
 from graph.text import surface_words
 from graph.track_record import TrackRecords
 from graph.workflow import NeedStatus
@@ -35,7 +35,6 @@ from ingest.descriptions import provenance as description_provenance
 # Every string field has a maximum length and a pattern, both in the OpenAPI document; the
 # patterns are checked with Python's ``re`` (``regex_engine``), the engine the fuzzer generates
 # with, so that the document and the checks agree.
-MAX_TITLE_CHARS = 300
 """Longest need title, in characters."""
 MAX_ID_CHARS = 300
 """Longest lab or need id in a path (lab ids of registers' partners are normalised names)."""

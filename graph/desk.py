@@ -27,7 +27,14 @@ from graph.feedback import Feedback
 from graph.identity import resolve_company
 from graph.model import Company, ConceptMention, Extraction, Lab, Need, Visibility
 from graph.scope import Scope
-from graph.service import PairingService, RankedLab, RankedNeed, ScopeUsed, check_text
+from graph.service import (
+    MAX_TITLE_CHARS,
+    PairingService,
+    RankedLab,
+    RankedNeed,
+    ScopeUsed,
+    check_text,
+)
 from graph.workflow import (
     STATUS_LABELS,
     Event,
@@ -178,7 +185,7 @@ class Desk:
     ) -> tuple[Need, Extraction, bool]:
         """Store a need: an SME's for its own company, an officer's on behalf of the company
         it names. Returns the need, its extraction and whether it was new."""
-        title = check_text(title, "title").strip()
+        title = check_text(title, "title", MAX_TITLE_CHARS).strip()
         text = check_text(text)
         if who.role == "sme":
             assert who.user is not None
@@ -260,7 +267,7 @@ class Desk:
         need = self.changeable(who, need_id)
         update: dict[str, object] = {}
         if title is not None:
-            update["title"] = check_text(title, "title").strip()
+            update["title"] = check_text(title, "title", MAX_TITLE_CHARS).strip()
         if text is not None:
             update["text"] = check_text(text)
         if visibility is not None:

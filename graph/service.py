@@ -25,12 +25,14 @@ from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ports import Extractor, GraphStore
 from graph.scope import Scope
+from graph.text import forbidden_char
 from graph.text import slug as slugify
 from graph.track_record import TrackRecord, TrackRecords, industry_strengths
 
 T = TypeVar("T")
 
 MAX_TEXT_CHARS = 20_000
+MAX_TITLE_CHARS = 300
 """Longest need or description accepted, in characters (about eight pages)."""
 MAX_LIMIT = 100
 MAX_PAGE = 1000
@@ -85,19 +87,34 @@ class LabView:
     labels: Mapping[str, tuple[str, str]]
 
 
-def check_text(text: str, field: str = "text") -> str:
-    """The text, if it is neither blank nor longer than ``MAX_TEXT_CHARS``."""
+def check_text(text: str, field: str = "text", most: int = MAX_TEXT_CHARS) -> str:
+    r"""The text, if it is not blank, holds at most ``most`` characters and no control
+    character (other than tab and line breaks).
+
+    >>> check_text("Nos pièces rouillent.")
+    'Nos pièces rouillent.'
+    >>> check_text("titre\x07", "title")
+    Traceback (most recent call last):
+    ...
+    graph.errors.InputError: Le champ « title » contient un caractère interdit (U+0007). (title)
+    """
     if not text or not text.strip():
         raise InputError(
             f"Le champ « {field} » est vide : décrivez le besoin en quelques phrases.",
             f"Field '{field}' is empty: describe the need in a few sentences.",
             where=field,
         )
-    if len(text) > MAX_TEXT_CHARS:
+    if len(text) > most:
         raise InputError(
-            f"Le champ « {field} » dépasse {MAX_TEXT_CHARS} caractères ({len(text)}) : résumez-le.",
-            f"Field '{field}' is longer than {MAX_TEXT_CHARS} characters ({len(text)}): "
-            "shorten it.",
+            f"Le champ « {field} » dépasse {most} caractères ({len(text)}) : résumez-le.",
+            f"Field '{field}' is longer than {most} characters ({len(text)}): shorten it.",
+            where=field,
+        )
+    bad = forbidden_char(text)
+    if bad is not None:
+        raise InputError(
+            f"Le champ « {field} » contient un caractère interdit ({bad}).",
+            f"Field '{field}' holds a forbidden character ({bad}).",
             where=field,
         )
     return text

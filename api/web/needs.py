@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
-from api.schemas import MAX_QUERY_CHARS, MAX_TITLE_CHARS, pairings_public
+from api.schemas import MAX_QUERY_CHARS, pairings_public
 from api.web.render import message_of, page
 from graph.accounts import can_change_need
 from graph.errors import InputError
@@ -66,24 +66,6 @@ def highlighted(text: str, extraction: Extraction) -> list[list[Segment]]:
             if line.strip("\r"):
                 paragraphs[-1].append((line.rstrip("\r"), mentioned))
     return [p for p in paragraphs if p]
-
-
-def _checked_form(title: str, text: str, company: str) -> None:
-    """What the form adds to the desk's checks: the API's title length and no control
-    character (the desk checks blank and too long texts)."""
-    if len(title) > MAX_TITLE_CHARS:
-        raise InputError(
-            f"Le titre dépasse {MAX_TITLE_CHARS} caractères ({len(title)}) : raccourcissez-le.",
-            f"The title is longer than {MAX_TITLE_CHARS} characters ({len(title)}): shorten it.",
-            where="title",
-        )
-    for where, value in (("title", title), ("text", text), ("company", company)):
-        if forbidden_char(value):
-            raise InputError(
-                "Ce champ contient un caractère interdit (caractère de contrôle).",
-                "This field holds a forbidden character (control character).",
-                where=where,
-            )
 
 
 def _visibility(value: str) -> Visibility:
@@ -144,7 +126,6 @@ def submit_need(
     """Store the need and show it; a problem of a field: the form again, as typed."""
     values = {"title": title, "text": text, "visibility": visibility, "company": company}
     try:
-        _checked_form(title, text, company)
         need, _, _ = desk.submit(
             who,
             title=title,
@@ -232,7 +213,6 @@ def edit_need(
     values = {"title": title, "text": text, "visibility": visibility, "company": ""}
     desk.need(who, need_id)  # NotFoundError first, for a need the caller may not read
     try:
-        _checked_form(title, text, "")
         desk.edit(who, need_id, title=title, text=text, visibility=_visibility(visibility))
     except InputError as e:
         return _form(request, 422, need_id=need_id, values=values, error=e)

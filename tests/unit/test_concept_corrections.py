@@ -156,3 +156,28 @@ def test_the_need_page_highlights_each_evidence_once_in_plain_pieces() -> None:
         [("Acier", "steel"), (" <b>galvanisé</b> :", None)],
         [("l'", None), ("acier", "steel"), (" ", None), ("rouille", "corrosion"), (".", None)],
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("title", "T" * 301, "300"),
+        ("title", "titre\x07", "U+0007"),
+        ("title", "   ", "vide"),
+        ("text", "texte\x00 nul", "U+0000"),
+    ],
+)
+def test_the_desk_checks_a_needs_fields_for_every_door(
+    bench: Bench, field: str, value: str, says: str
+) -> None:
+    """The same checks for the API, the pages and the CLI: they live in the desk. Nothing
+    changes when a field is refused."""
+    before = bench.desk.need(bench.who["sme"], bench.need_id)
+    fields = {"title": "Corrosion", "text": TEXT, field: value}
+    with pytest.raises(InputError) as submitted:
+        bench.desk.submit(bench.who["sme"], title=fields["title"], text=fields["text"])
+    with pytest.raises(InputError) as edited:
+        bench.desk.edit(bench.who["sme"], bench.need_id, **{field: value})
+    for error in (submitted.value, edited.value):
+        assert error.where == field and says in str(error)
+    assert bench.desk.need(bench.who["sme"], bench.need_id) == before
