@@ -541,10 +541,27 @@ class PairingService:
         feedback = feedback_for(
             need_id, profile, self.store.introductions(), self.store.need_profile
         )
+        ranking, used = self.rank_profile(profile, limit, company, scope, feedback)
+        return need, ranking, used, feedback
+
+    def rank_profile(
+        self,
+        profile: Extraction,
+        limit: int = 10,
+        company: Company | None = None,
+        scope: Scope | None = None,
+        feedback: Feedback = NO_FEEDBACK,
+    ) -> tuple[list[RankedLab], ScopeUsed]:
+        """Labs for a need's extraction as if ``company`` had submitted it (None: no company
+        known), in ``scope`` (else the default), with the introductions' ``feedback``.
+
+        What ``need_pairings`` does for a stored need, for a profile that need not be stored:
+        the what-ifs of ``graph.whatif`` rank through it and store nothing.
+        """
+        check_limit(limit)
         snap = self.snapshot()
         used = self._scope_used(snap, scope)
-        ranking = self._rank(snap, profile, limit, company, used.scope, feedback)
-        return need, ranking, used, feedback
+        return self._rank(snap, profile, limit, company, used.scope, feedback), used
 
     def lab(self, lab_id: str) -> Lab:
         """One lab, or NotFoundError."""
