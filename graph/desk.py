@@ -292,14 +292,7 @@ class Desk:
         the vocabulary does not hold)."""
         need = self.changeable(who, need_id)
         add, remove = tuple(dict.fromkeys(add)), tuple(dict.fromkeys(remove))
-        known = self.pairing.concepts()
-        for concept_id in (*add, *remove):
-            if concept_id not in known:
-                raise InputError(
-                    f"Concept inconnu : {concept_id}",
-                    f"Unknown concept: {concept_id}",
-                    where="concept_id",
-                )
+        self.pairing.check_concepts((*add, *remove))
         stored = self.store.need_profile(need_id) or Extraction(language="fr")
         present = {m.concept_id for m in stored.mentions}
         # a concept already found is not added again (nothing changes)

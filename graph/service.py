@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
 
@@ -661,6 +661,17 @@ class PairingService:
     def concepts(self) -> Mapping[str, Concept]:
         """The vocabulary, by id."""
         return self.snapshot().index.concepts
+
+    def check_concepts(self, concept_ids: Iterable[str]) -> None:
+        """InputError naming the first of ``concept_ids`` the vocabulary does not hold."""
+        known = self.concepts()
+        for concept_id in concept_ids:
+            if concept_id not in known:
+                raise InputError(
+                    f"Concept inconnu : {concept_id}",
+                    f"Unknown concept: {concept_id}",
+                    where="concept_id",
+                )
 
     def concept_labels(self) -> Mapping[str, tuple[str, str]]:
         """Each concept's French and English labels, by id."""

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from graph.desk import corrected
-from graph.errors import InputError
 from graph.feedback import feedback_for
 from graph.matching import Pairing
 from graph.model import Company, Extraction, Need
@@ -102,14 +101,7 @@ def what_if(
         service.need(need_id)  # raises NotFoundError
         raise AssertionError("unreachable")  # pragma: no cover
     need, profile, own = stored
-    known = service.concepts()
-    for concept_id in (*remove, *add):
-        if concept_id not in known:
-            raise InputError(
-                f"Concept inconnu : {concept_id}",
-                f"Unknown concept: {concept_id}",
-                where="concept_id",
-            )
+    service.check_concepts((*remove, *add))
     if remove or add:
         profile = corrected(
             profile, need.model_copy(update={"concepts_removed": remove, "concepts_added": add})
