@@ -42,10 +42,11 @@ $(NB_STAMP): pyproject.toml $(STAMP)
 
 ## notebook: Jupyter Lab over notebooks/ (the `notebooks` extra); the notebooks load the real
 ##           registers (../shared/data or $PASSERELLE_REGISTERS) into $PASSERELLE_HOME
-##           themselves; PASSERELLE_NB_SAMPLE=1500 keeps only the 2020 ANR projects
+##           themselves; PASSERELLE_NB_SAMPLE=1500 keeps only the 2020 ANR projects;
+##           NB_ARGS="--no-browser --port 8899" passes options to Jupyter
 notebook: $(NB_STAMP)
 	cd notebooks && $(if $(REGISTERS),PASSERELLE_REGISTERS=$(abspath $(REGISTERS))) \
-		../$(BIN)/jupyter lab
+		../$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) $(NB_ARGS)
 
 ## load-demo: load the vocabulary and the demo corpus (idempotent)
 load-demo: $(STAMP)
