@@ -11,6 +11,12 @@ Methods, on the same candidates: popularity (projects with a company partner, th
 projects); popularity in the company's region; popularity within the committee; BM25 of the topic text over lab profile texts; and ``passerelle``, the
 matcher the API uses (``graph.matching.MatchIndex`` with the industry track record), on lab
 profiles extracted from their training topics (and RNSR domains when given).
+
+One code path: ``run_detailed`` runs every method on every query and keeps each query's outcome
+(ranking, recall, hit, rank of the first relevant lab, ``Detailed``); ``run`` returns its
+aggregates (``Detailed.summary``), the figures of ``passerelle eval anr``. The year-by-year
+evaluation and the wins and losses against the best baseline read the detailed runs
+(``ingest.eval_review``).
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.context import ContextWeights, GraphContext
-from graph.evaluation import Scores, evaluate
-from graph.matching import MatchIndex
+from graph.evaluation import Scores, evaluate, hit_at, recall_at
+from graph.matching import MatchIndex, Pairing
 from graph.model import Concept, Extraction, Participation, Project
 from graph.ports import Extractor
 from graph.track_record import log_scaled
@@ -297,13 +303,21 @@ class Methods:
         return [self.data.candidates[i] for i in order if scores[i] > 0] or self.by_popularity[:K]
 
     # -- passerelle -----------------------------------------------------------------------
-    def rank_passerelle(self, q: Query) -> list[str]:
+    def pairings(self, q: Query, limit: int = K) -> list[Pairing]:
+        """The matcher's ``limit`` best labs for a query, with their explanations.
+
+        The need is the query's text; the graph signals are the company's, with
+        ``self.weights``. Only labs that share something with the need are returned.
+        """
         need = self.extractor.extract(q.text)
         context = self.signals(need, q)
-        pairings = self.index.rank_labs(
-            need, K, sme=q.category in SMES, context=context, weights=self.weights
+        return self.index.rank_labs(
+            need, limit, sme=q.category in SMES, context=context, weights=self.weights
         )
-        ranked = [p.lab_id for p in pairings]
+
+    def rank_passerelle(self, q: Query) -> list[str]:
+        """The matcher's labs (``pairings``), completed by popularity up to ``K``."""
+        ranked = [p.lab_id for p in self.pairings(q)]
         seen = set(ranked)
         return (ranked + [lab for lab in self.by_popularity if lab not in seen])[:K]
 
@@ -317,14 +331,149 @@ class Methods:
         }
 
 
-def run(
+@dataclass(frozen=True)
+class Outcome:
+    """What one method returned for one query, and how good it was.
+
+    Attributes
+    ----------
+    ranked : tuple of str
+        The method's ranking (its first ``K`` labs).
+    recall : float
+        Share of the query's relevant labs in ``ranked[:K]``.
+    hit : bool
+        Whether at least one relevant lab is in ``ranked[:K]``.
+    first_relevant : int or None
+        Rank (from 1) of the first relevant lab in ``ranked``, ``None`` when there is none.
+    """
+
+    ranked: tuple[str, ...]
+    recall: float
+    hit: bool
+    first_relevant: int | None
+
+
+def outcome(ranked: Sequence[str], relevant: set[str], k: int = K) -> Outcome:
+    """A ranking's outcome for a query whose relevant labs are ``relevant``.
+
+    Examples
+    --------
+    >>> outcome(["a", "b", "c"], {"c", "z"})
+    Outcome(ranked=('a', 'b', 'c'), recall=0.5, hit=True, first_relevant=3)
+    >>> outcome(["a"], {"z"}).first_relevant is None
+    True
+    """
+    first = next((n for n, lab in enumerate(ranked, start=1) if lab in relevant), None)
+    return Outcome(
+        ranked=tuple(ranked),
+        recall=recall_at(ranked, relevant, k),
+        hit=hit_at(ranked, relevant, k) > 0,
+        first_relevant=first,
+    )
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """One query and every method's outcome for it (by method name)."""
+
+    query: Query
+    outcomes: dict[str, Outcome]
+
+
+def segments_of(queries: Sequence[Query]) -> dict[str, list[str]]:
+    """The query ids of each segment: ``all``, ``sme`` (PME, TPE) and ``cold_start``
+    (companies absent from training)."""
+    return {
+        "all": [q.id for q in queries],
+        "sme": [q.id for q in queries if q.category in SMES],
+        "cold_start": [q.id for q in queries if q.cold_start],
+    }
+
+
+@dataclass
+class Detailed:
+    """A whole evaluation kept query by query: the methods fitted and every outcome.
+
+    ``summary()`` is what ``run`` returns (the aggregates of ``passerelle eval anr``);
+    ``methods`` stays available to explain a ranking afterwards
+    (``ingest.eval_review.wins_and_losses``).
+    """
+
+    data: Split
+    methods: Methods
+    results: list[QueryResult]
+
+    def rankings(self) -> dict[str, dict[str, list[str]]]:
+        """Each method's ranking of each query: ``{method: {query id: labs}}``."""
+        names = list(self.results[0].outcomes) if self.results else list(self.methods.all())
+        return {
+            name: {r.query.id: list(r.outcomes[name].ranked) for r in self.results}
+            for name in names
+        }
+
+    def scores(self) -> dict[str, dict[str, Scores]]:
+        """Mean metrics by segment, then by method (``segments_of``)."""
+        rankings = self.rankings()
+        relevant = {q.id: q.relevant for q in self.data.queries}
+        return {
+            seg: {name: evaluate(r, relevant, ids, K) for name, r in rankings.items()}
+            for seg, ids in segments_of(self.data.queries).items()
+        }
+
+    def best_baseline(self) -> str:
+        """The baseline with the best Recall@10 over all queries (the first one on a tie)."""
+        table = self.scores()["all"]
+        return max((m for m in table if m != "passerelle"), key=lambda m: table[m].recall)
+
+    def summary(self) -> dict[str, object]:
+        """Metrics overall and by segment, the best baseline and Passerelle's lift over it."""
+        table = self.scores()
+        best = self.best_baseline()
+        lift = (
+            table["all"]["passerelle"].recall / table["all"][best].recall
+            if table["all"][best].recall > 0
+            else float("inf")
+        )
+        return {
+            "methods": {m: s.as_dict(K) for m, s in table["all"].items()},
+            "segments": {
+                seg: {m: s.as_dict(K) for m, s in scores.items()} for seg, scores in table.items()
+            },
+            "best_baseline": best,
+            "lift": lift,
+            "queries": len(self.data.queries),
+            "candidates": len(self.data.candidates),
+        }
+
+
+def run_detailed(
     data: Split,
     extractor: Extractor,
     vocabulary: Sequence[Concept],
     domains: dict[str, str] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-) -> dict[str, object]:
-    """Every method on every query; metrics overall, for SMEs and for cold-start companies."""
+) -> Detailed:
+    """Every method on every query, each query's outcome kept.
+
+    Parameters
+    ----------
+    data : Split
+        Training rows, test queries and candidates (``split``).
+    extractor : Extractor
+        The concept extractor (lab profiles and queries).
+    vocabulary : sequence of Concept
+        The vocabulary the matcher expands concepts with.
+    domains : dict, optional
+        RNSR domains per lab, added to the lab profiles.
+    progress : callable, optional
+        ``progress(what, done, total)``.
+
+    Returns
+    -------
+    Detailed
+        The fitted methods and, per query, each method's ranking, recall, hit and the rank of
+        its first relevant lab.
+    """
     methods = Methods(data, extractor, vocabulary, domains, progress)
     rankings: dict[str, dict[str, list[str]]] = {}
     for name, rank in methods.all().items():
@@ -333,30 +482,23 @@ def run(
             rankings[name][q.id] = rank(q)
             if progress and (n % 200 == 0 or n == len(data.queries)):
                 progress(name[:9], n, len(data.queries))
-    relevant = {q.id: q.relevant for q in data.queries}
-    segments = {
-        "all": [q.id for q in data.queries],
-        "sme": [q.id for q in data.queries if q.category in SMES],
-        "cold_start": [q.id for q in data.queries if q.cold_start],
-    }
-    table: dict[str, dict[str, Scores]] = {
-        seg: {name: evaluate(r, relevant, ids, K) for name, r in rankings.items()}
-        for seg, ids in segments.items()
-    }
-    baselines = [m for m in rankings if m != "passerelle"]
-    best = max(baselines, key=lambda m: table["all"][m].recall)
-    lift = (
-        table["all"]["passerelle"].recall / table["all"][best].recall
-        if table["all"][best].recall > 0
-        else float("inf")
-    )
-    return {
-        "methods": {m: s.as_dict(K) for m, s in table["all"].items()},
-        "segments": {
-            seg: {m: s.as_dict(K) for m, s in scores.items()} for seg, scores in table.items()
-        },
-        "best_baseline": best,
-        "lift": lift,
-        "queries": len(data.queries),
-        "candidates": len(data.candidates),
-    }
+    results = [
+        QueryResult(q, {name: outcome(r[q.id], q.relevant) for name, r in rankings.items()})
+        for q in data.queries
+    ]
+    return Detailed(data, methods, results)
+
+
+def run(
+    data: Split,
+    extractor: Extractor,
+    vocabulary: Sequence[Concept],
+    domains: dict[str, str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, object]:
+    """Every method on every query; metrics overall, for SMEs and for cold-start companies.
+
+    The aggregates of ``run_detailed`` (``Detailed.summary``): ``methods`` (metrics over all
+    queries), ``segments``, ``best_baseline``, ``lift``, ``queries`` and ``candidates``.
+    """
+    return run_detailed(data, extractor, vocabulary, domains, progress).summary()
