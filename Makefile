@@ -92,12 +92,14 @@ screenshots: $(STAMP)
 	@scripts/install_chromium.sh
 	$(BIN)/python scripts/screenshots.py
 
-## bench: pairing latency vs bare BM25, Neo4j batched loading, extraction throughput vs raw spaCy
+## bench: pairing latency vs bare BM25, Neo4j batched loading, extraction throughput vs raw spaCy,
+##        the officers' queue with introductions read once vs one need at a time
 bench: $(STAMP)
 	$(BIN)/python bench/match_latency.py
 	$(BIN)/python bench/neo4j_load.py
 	$(BIN)/python bench/ingest_throughput.py
 	$(BIN)/python bench/real_scale.py
+	$(BIN)/python bench/queue_latency.py
 
 ## eval: pairing quality on real ANR collaborations (train <= 2019, test 2020) against baselines
 eval: $(STAMP)

@@ -441,6 +441,7 @@ class Desk:
         """The officers' queue: needs (new, in progress, closed), each with its suggested labs
         and its introductions."""
         self._officer(who)
+        lessons = self.pairing.lessons()  # the introductions read once for every need
         out = []
         for record in self.needs(who):
             if status is not None and record.status != status:
@@ -448,7 +449,9 @@ class Desk:
             if record.status == "closed":
                 suggestions: list[RankedLab] = []
             else:
-                suggestions = self.pairing.need_pairings(record.need.id, QUEUE_SUGGESTIONS)[1]
+                suggestions = self.pairing.need_pairings(
+                    record.need.id, QUEUE_SUGGESTIONS, lessons=lessons
+                )[1]
             out.append(QueueEntry(record, suggestions))
         return out
 

@@ -55,6 +55,60 @@ def overlap(a: Extraction, b: Extraction) -> float:
     return top / bottom if bottom > 0 else 0.0
 
 
+class Lessons:
+    """The introductions, read once, to give many needs their feedback (the officers' queue
+    ranks every open need): each need on which a lab succeeded is read at most once, and its
+    overlap with the need ranked computed once, however many introductions it has.
+
+    Parameters
+    ----------
+    introductions : iterable of Introduction
+        Every introduction (``store.introductions()``).
+    profile_of : callable
+        Reads a need's extraction (``store.need_profile``; None once withdrawn).
+    """
+
+    def __init__(
+        self,
+        introductions: Iterable[Introduction],
+        profile_of: Callable[[str], Extraction | None],
+    ) -> None:
+        self.declined: dict[str, dict[str, str]] = {}
+        self.succeeded: dict[str, set[str]] = {}
+        for intro in introductions:
+            if intro.status == "declined":
+                self.declined.setdefault(intro.need_id, {})[intro.lab_id] = intro.reason
+            elif intro.status in SUCCESS:
+                self.succeeded.setdefault(intro.need_id, set()).add(intro.lab_id)
+        self._profile_of = profile_of
+        self._profiles: dict[str, Extraction | None] = {}
+
+    def _profile(self, need_id: str) -> Extraction | None:
+        if need_id not in self._profiles:
+            self._profiles[need_id] = self._profile_of(need_id)
+        return self._profiles[need_id]
+
+    def feedback(self, need_id: str, profile: Extraction) -> Feedback:
+        """The feedback for the need ``need_id``, whose extraction is ``profile``."""
+        declined = dict(self.declined.get(need_id, {}))
+        similar: dict[str, float] = {}
+        for other_id, labs in self.succeeded.items():
+            if other_id == need_id:
+                continue
+            other = self._profile(other_id)
+            if other is None:
+                continue
+            value = overlap(profile, other)
+            if value < MIN_OVERLAP:
+                continue
+            for lab_id in labs:
+                if value > similar.get(lab_id, 0.0):
+                    similar[lab_id] = value
+        for lab_id in declined:
+            similar.pop(lab_id, None)
+        return Feedback(declined, similar)
+
+
 def feedback_for(
     need_id: str,
     profile: Extraction,
@@ -63,24 +117,4 @@ def feedback_for(
 ) -> Feedback:
     """The feedback of ``introductions`` for the need ``need_id`` (whose extraction is
     ``profile``); ``profile_of`` reads another need's extraction (None once withdrawn)."""
-    declined: dict[str, str] = {}
-    similar: dict[str, float] = {}
-    profiles: dict[str, Extraction | None] = {}
-    for intro in introductions:
-        if intro.need_id == need_id:
-            if intro.status == "declined":
-                declined[intro.lab_id] = intro.reason
-            continue
-        if intro.status not in SUCCESS:
-            continue
-        if intro.need_id not in profiles:
-            profiles[intro.need_id] = profile_of(intro.need_id)
-        other = profiles[intro.need_id]
-        if other is None:
-            continue
-        value = overlap(profile, other)
-        if value >= MIN_OVERLAP and value > similar.get(intro.lab_id, 0.0):
-            similar[intro.lab_id] = value
-    for lab_id in declined:
-        similar.pop(lab_id, None)
-    return Feedback(declined, similar)
+    return Lessons(introductions, profile_of).feedback(need_id, profile)

@@ -444,6 +444,16 @@ class MatchIndex:
         picked = self._top(total, limit)
         return self._explain(plan, picked, total, scale, parts, context or {}, details or {})
 
+    def lab_vector(self, values: Mapping[str, float]) -> npt.NDArray[np.float64]:
+        """``values`` by lab id as an array in the index's lab order (0 for the others; ids the
+        index does not hold are ignored): a signal for ``rank_labs``' ``context``."""
+        out = np.zeros(len(self.lab_ids), dtype=np.float64)
+        for lab_id, value in values.items():
+            pos = self._lab_pos.get(lab_id)
+            if pos is not None:
+                out[pos] = value
+        return out
+
     def score(self, need: Extraction, lab_id: str) -> float:
         """Score of one (need, lab) pair."""
         return float(self.scores(need)[self._lab_pos[lab_id]])

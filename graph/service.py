@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from graph.context import ContextWeights, GraphContext, Topic
 from graph.errors import InputError, NotFoundError, PasserelleError
-from graph.feedback import NO_FEEDBACK, Feedback, feedback_for
+from graph.feedback import NO_FEEDBACK, Feedback, Lessons
 from graph.feedback import SIGNAL as FEEDBACK
 from graph.feedback import WEIGHT as FEEDBACK_WEIGHT
 from graph.geo import region_of
@@ -488,13 +488,11 @@ class PairingService:
             }
         candidates = snap.candidates(scope)
         if feedback.declined:
-            declined = np.asarray([lab_id in feedback.declined for lab_id in index.lab_ids])
+            declined = index.lab_vector(dict.fromkeys(feedback.declined, 1.0)) > 0
             candidates = candidates & ~declined
         if feedback.similar:
             signals = dict(signals or {})
-            signals[FEEDBACK] = np.asarray(
-                [feedback.similar.get(lab_id, 0.0) for lab_id in index.lab_ids], dtype=np.float64
-            )
+            signals[FEEDBACK] = index.lab_vector(feedback.similar)
             weights = {**(weights or {}), FEEDBACK: FEEDBACK_WEIGHT}
             details[FEEDBACK] = "rencontres et accords sur des besoins proches"
         pairings = index.rank_labs(
@@ -521,15 +519,28 @@ class PairingService:
         return need
 
     def need_pairings(
-        self, need_id: str, limit: int = 10, scope: Scope | None = None
+        self,
+        need_id: str,
+        limit: int = 10,
+        scope: Scope | None = None,
+        lessons: Lessons | None = None,
     ) -> tuple[Need, list[RankedLab], ScopeUsed]:
         """Labs for a stored need (read with its profile and company at once), in ``scope``
-        (else the default), with what officers' introductions teach (``graph.feedback``)."""
-        need, ranking, used, _ = self.need_pairings_with_feedback(need_id, limit, scope)
+        (else the default), with what officers' introductions teach (``graph.feedback``;
+        ``lessons``, to rank many needs on introductions read once)."""
+        need, ranking, used, _ = self.need_pairings_with_feedback(need_id, limit, scope, lessons)
         return need, ranking, used
 
+    def lessons(self) -> Lessons:
+        """The introductions as they stand, read once, for the feedback of many needs."""
+        return Lessons(self.store.introductions(), self.store.need_profile)
+
     def need_pairings_with_feedback(
-        self, need_id: str, limit: int = 10, scope: Scope | None = None
+        self,
+        need_id: str,
+        limit: int = 10,
+        scope: Scope | None = None,
+        lessons: Lessons | None = None,
     ) -> tuple[Need, list[RankedLab], ScopeUsed, Feedback]:
         """``need_pairings`` and the feedback it used: the labs declined for the need (left
         out of the ranking) and those that succeeded on similar needs."""
@@ -538,9 +549,7 @@ class PairingService:
         if stored is None:
             raise _unknown_need(need_id)
         need, profile, company = stored
-        feedback = feedback_for(
-            need_id, profile, self.store.introductions(), self.store.need_profile
-        )
+        feedback = (lessons or self.lessons()).feedback(need_id, profile)
         ranking, used = self.rank_profile(profile, limit, company, scope, feedback)
         return need, ranking, used, feedback
 
