@@ -2,8 +2,10 @@
 
 Training graph: only projects of calls up to ``train_until``. Test queries: each (project,
 company) of the test years where the project has at least one company and one public lab with
-an RNSR code. The query is what the company would bring — the topic (committee label), its name,
-category, city and region; the relevant labs are that project's partner labs with an RNSR code.
+an RNSR code. The query is what the company would bring — a text of the topic (committee label),
+its name, city and region, and its category (SME or not, as the API knows a company's size; the
+category's words are not in the text: « Entreprise autre que TPE ou PME » is no need's wording);
+the relevant labs are that project's partner labs with an RNSR code.
 Candidates: every lab with an RNSR code seen in training. Nothing of a test project enters the
 training graph (``split`` checks it).
 
@@ -151,7 +153,7 @@ def split(
                     id=f"{pid}/{cid}",
                     project_id=pid,
                     company_id=cid,
-                    text=f"{topic}. {c.name}, {c.category}, {c.city}, {c.region}",
+                    text=f"{topic}. {c.name}, {c.city}, {c.region}",
                     topic_code=c.topic_code,
                     category=c.category,
                     city=c.city,
