@@ -32,8 +32,9 @@ from graph.track_record import TrackRecord, TrackRecords, industry_strengths
 T = TypeVar("T")
 
 MAX_TEXT_CHARS = 20_000
-MAX_TITLE_CHARS = 300
 """Longest need or description accepted, in characters (about eight pages)."""
+MAX_TITLE_CHARS = 300
+"""Longest need title accepted, in characters."""
 MAX_LIMIT = 100
 MAX_PAGE = 1000
 """The most labs one page of a search lists."""
