@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from graph.desk import corrected
-from graph.feedback import feedback_for
 from graph.matching import Pairing
 from graph.model import Company, Extraction, Need
 from graph.scope import Scope
@@ -106,9 +105,7 @@ def what_if(
         profile = corrected(
             profile, need.model_copy(update={"concepts_removed": remove, "concepts_added": add})
         )
-    feedback = feedback_for(
-        need_id, profile, service.store.introductions(), service.store.need_profile
-    )
+    feedback = service.lessons().feedback(need_id, profile)
     ranked_as = own if company is None else company
     ranking, used = service.rank_profile(profile, limit, ranked_as, scope, feedback)
     return WhatIf(need, profile, ranked_as, ranking, used, remove, add)
