@@ -24,7 +24,7 @@ evaluation and the wins and losses against the best baseline read the detailed r
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -392,6 +392,34 @@ def segments_of(queries: Sequence[Query]) -> dict[str, list[str]]:
     }
 
 
+def score_table(
+    results: Sequence[QueryResult], methods: Iterable[str] | None = None
+) -> dict[str, dict[str, Scores]]:
+    """Mean metrics of ``results`` by segment (``segments_of``), then by method (``methods``,
+    default those of the first result).
+
+    Examples
+    --------
+    >>> from ingest.eval_anr import Query
+    >>> q = Query("q", "P", "C", "", "CE01", "PME", "", "", {"L"})
+    >>> table = score_table([QueryResult(q, {"m": outcome(["L", "M"], {"L"})})])
+    >>> table["sme"]["m"].recall, table["cold_start"]["m"].n
+    (1.0, 0)
+    """
+    names = list(methods if methods is not None else (results[0].outcomes if results else ()))
+    queries = [r.query for r in results]
+    relevant = {q.id: q.relevant for q in queries}
+    rankings = {name: {r.query.id: r.outcomes[name].ranked for r in results} for name in names}
+    return {
+        seg: {name: evaluate(rankings[name], relevant, ids, K) for name in names}
+        for seg, ids in segments_of(queries).items()
+    }
+
+
+def _best_baseline(table: Mapping[str, Scores]) -> str:
+    return max((m for m in table if m != "passerelle"), key=lambda m: table[m].recall)
+
+
 @dataclass
 class Detailed:
     """A whole evaluation kept query by query: the methods fitted and every outcome.
@@ -407,30 +435,23 @@ class Detailed:
 
     def rankings(self) -> dict[str, dict[str, list[str]]]:
         """Each method's ranking of each query: ``{method: {query id: labs}}``."""
-        names = list(self.results[0].outcomes) if self.results else list(self.methods.all())
         return {
             name: {r.query.id: list(r.outcomes[name].ranked) for r in self.results}
-            for name in names
+            for name in self.methods.all()
         }
 
     def scores(self) -> dict[str, dict[str, Scores]]:
-        """Mean metrics by segment, then by method (``segments_of``)."""
-        rankings = self.rankings()
-        relevant = {q.id: q.relevant for q in self.data.queries}
-        return {
-            seg: {name: evaluate(r, relevant, ids, K) for name, r in rankings.items()}
-            for seg, ids in segments_of(self.data.queries).items()
-        }
+        """Mean metrics by segment, then by method (``score_table``)."""
+        return score_table(self.results, self.methods.all())
 
     def best_baseline(self) -> str:
         """The baseline with the best Recall@10 over all queries (the first one on a tie)."""
-        table = self.scores()["all"]
-        return max((m for m in table if m != "passerelle"), key=lambda m: table[m].recall)
+        return _best_baseline(self.scores()["all"])
 
     def summary(self) -> dict[str, object]:
         """Metrics overall and by segment, the best baseline and Passerelle's lift over it."""
         table = self.scores()
-        best = self.best_baseline()
+        best = _best_baseline(table["all"])
         lift = (
             table["all"]["passerelle"].recall / table["all"][best].recall
             if table["all"][best].recall > 0

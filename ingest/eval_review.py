@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from graph.evaluation import evaluate
 from graph.matching import Pairing
 from graph.model import Concept
 from graph.ports import Extractor
@@ -35,7 +34,7 @@ from ingest.eval_anr import (
     QueryResult,
     read_partners,
     run_detailed,
-    segments_of,
+    score_table,
     split,
 )
 from ingest.rnsr import read_domains
@@ -310,13 +309,10 @@ def metric_table(runs: Sequence[YearRun], pooled: bool = True) -> list[MetricRow
     for year, results in groups:
         if not results:
             continue
-        queries = [res.query for res in results]
-        relevant = {q.id: q.relevant for q in queries}
-        segments = segments_of(queries)
+        scores = score_table(results)
         for method in results[0].outcomes:
-            rankings = {res.query.id: res.outcomes[method].ranked for res in results}
             for segment in SEGMENTS:
-                s = evaluate(rankings, relevant, segments[segment], K)
+                s = scores[segment][method]
                 table.append(MetricRow(year, method, segment, s.recall, s.mrr, s.ndcg, s.hit, s.n))
     return table
 
