@@ -35,17 +35,10 @@ NEEDS = 300
 ROUNDS = 3
 
 
-def one_at_a_time(service: PairingService, need_ids: list[str]) -> list[list[str]]:
-    """The queue's rankings as before: each need reads the introductions' lessons itself."""
-    return [
-        [r.lab.id for r in service.need_pairings(need_id, QUEUE_SUGGESTIONS)[1]]
-        for need_id in need_ids
-    ]
-
-
-def shared(service: PairingService, need_ids: list[str]) -> list[list[str]]:
-    """The queue's rankings on lessons read once (what ``Desk.queue`` does)."""
-    lessons = service.lessons()
+def queue(service: PairingService, need_ids: list[str], read_once: bool) -> list[list[str]]:
+    """The queue's suggestions: on lessons read once for all needs (what ``Desk.queue`` does)
+    or, as before, each need reading the introductions' lessons itself."""
+    lessons = service.lessons() if read_once else None
     return [
         [r.lab.id for r in service.need_pairings(need_id, QUEUE_SUGGESTIONS, lessons=lessons)[1]]
         for need_id in need_ids
@@ -90,11 +83,11 @@ def main() -> int:
             )
             timings: dict[str, list[float]] = {"one at a time": [], "lessons read once": []}
             results = {}
-            runs = [("one at a time", one_at_a_time), ("lessons read once", shared)]
+            runs = [("one at a time", False), ("lessons read once", True)]
             for r in range(ROUNDS):
-                for name, fn in runs if r % 2 == 0 else list(reversed(runs)):
+                for name, read_once in runs if r % 2 == 0 else list(reversed(runs)):
                     t = time.perf_counter()
-                    results[name] = fn(ws.service, need_ids)
+                    results[name] = queue(ws.service, need_ids, read_once)
                     timings[name].append(time.perf_counter() - t)
     same = results["one at a time"] == results["lessons read once"]
     before = statistics.median(timings["one at a time"])

@@ -27,6 +27,14 @@ FULL = {
     "01-explore-the-graph.ipynb",
 }
 CELL_TIMEOUT = 600
+UNSET = (  # the embedded store, the default scope, the kernel's inline figures (as in Jupyter)
+    "NEO4J_URI",
+    "PASSERELLE_STORE",
+    "PASSERELLE_INSTITUTION",
+    "PASSERELLE_REGION",
+    "PASSERELLE_NB_SAMPLE",
+    "MPLBACKEND",
+)
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -51,12 +59,7 @@ def test_committed_without_outputs(path: Path) -> None:
 
 def execute(path: Path, home: Path, registers: Path, sample: str | None) -> list[dict]:  # type: ignore[type-arg]
     """Run every cell of ``path`` in a fresh kernel, in ``notebooks/``; its code cells' outputs."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("NEO4J_URI", "PASSERELLE_STORE", "PASSERELLE_INSTITUTION", "PASSERELLE_REGION")
-        and k not in ("PASSERELLE_NB_SAMPLE", "MPLBACKEND")  # the inline figures, as in Jupyter
-    }
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
     env |= {"PASSERELLE_HOME": str(home), "PASSERELLE_REGISTERS": str(registers)}
     if sample is not None:
         env["PASSERELLE_NB_SAMPLE"] = sample
