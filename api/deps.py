@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.security import PrincipalDep, current_principal
-from graph.accounts import Principal
-from graph.auth import Accounts
-from graph.desk import Desk
-from graph.service import PairingService
+from graph.rules.accounts import Principal
+from graph.usecases.auth import Accounts
+from graph.usecases.desk import Desk
+from graph.usecases.pairing import PairingService
 
 
 def get_service(request: Request) -> PairingService:

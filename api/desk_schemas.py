@@ -17,12 +17,12 @@ from api.schemas import (
     lab_public,
     need_public,
 )
-from graph.accounts import Credential, Role, User
-from graph.auth import EMAIL_PATTERN
-from graph.desk import IntroductionRecord, NeedRecord
 from graph.model import Visibility
-from graph.service import MAX_TEXT_CHARS, MAX_TITLE_CHARS
-from graph.workflow import MAX_NOTE_CHARS, Event, Introduction, NeedStatus, Status
+from graph.rules.accounts import Credential, Role, User
+from graph.rules.workflow import MAX_NOTE_CHARS, Event, Introduction, NeedStatus, Status
+from graph.usecases.auth import EMAIL_PATTERN
+from graph.usecases.desk import IntroductionRecord, NeedRecord
+from graph.usecases.pairing import MAX_TEXT_CHARS, MAX_TITLE_CHARS
 
 ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
 IntroductionId = Annotated[

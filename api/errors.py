@@ -34,7 +34,6 @@ from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graph.auth import AuthError, TooManyAttempts
 from graph.errors import (
     ConflictError,
     ExtractionError,
@@ -45,6 +44,7 @@ from graph.errors import (
     StoreUnavailable,
 )
 from graph.text import forbidden_char
+from graph.usecases.auth import AuthError, TooManyAttempts
 
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body accepted, in bytes: a need of ``MAX_TEXT_CHARS`` characters fits

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 from graph.errors import InputError, StoreUnavailable
 from graph.model import Concept
-from graph.ports import GraphStore
-from graph.scope import Scope
+from graph.rules.scope import Scope
 from graph.settings import STORES, Settings
 from graph.store.embedded import EmbeddedGraphStore
+from graph.store.ports import GraphStore
 
 if TYPE_CHECKING:
     # imported when used: a command that only opens the store (stats, labs) needs neither
-    from graph.service import PairingService
+    from graph.usecases.pairing import PairingService
     from ingest.extract import SpacyExtractor
 
 
@@ -105,7 +105,7 @@ def build_service(
     the service's snapshot, and while the store cannot be read (Neo4j down) requests answer
     503 until it is back.
     """
-    from graph.service import PairingService
+    from graph.usecases.pairing import PairingService
     from ingest.profiles import topics
 
     settings = settings or Settings()

@@ -15,10 +15,10 @@ from api.web import needs as need_pages
 from api.web import officer as officer_pages
 from api.web import pages
 from api.web.render import STATIC, error_page
-from graph.auth import Accounts, Throttle
-from graph.desk import Desk
-from graph.service import PairingService
 from graph.settings import Settings, load_settings
+from graph.usecases.auth import Accounts, Throttle
+from graph.usecases.desk import Desk
+from graph.usecases.pairing import PairingService
 
 
 def _attach(app: FastAPI, service: PairingService, config: Settings) -> None:

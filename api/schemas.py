@@ -9,9 +9,6 @@ from fastapi import Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from api.errors import check_chars
-from graph.desk import NeedRecord
-from graph.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
-from graph.matching import ConceptContribution, Pairing
 from graph.model import (
     Company,
     Concept,
@@ -24,11 +21,14 @@ from graph.model import (
     ProfileSource,
     Visibility,
 )
-from graph.scope import MAX_SCOPE_CHARS, Scope
-from graph.service import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS, RankedLab, ScopeUsed
+from graph.ranking.matching import ConceptContribution, Pairing
+from graph.ranking.track_record import TrackRecords
+from graph.rules.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
+from graph.rules.scope import MAX_SCOPE_CHARS, Scope
+from graph.rules.workflow import NeedStatus
 from graph.text import surface_words
-from graph.track_record import TrackRecords
-from graph.workflow import NeedStatus
+from graph.usecases.desk import NeedRecord
+from graph.usecases.pairing import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS, RankedLab, ScopeUsed
 from ingest.descriptions import provenance as description_provenance
 
 # -- requests -----------------------------------------------------------------------------
@@ -88,7 +88,7 @@ class _Request(BaseModel):
 
 
 class ScopeRequest(_Request):
-    """Which units may be suggested (see ``graph.scope.Scope``); ``{}`` is all of France."""
+    """Which units may be suggested (see ``graph.rules.scope.Scope``); ``{}`` is all of France."""
 
     institution: str | None = Field(
         None,
@@ -131,7 +131,7 @@ class NeedSubmit(_Request):
     """A need to store. An SME account submits for its own company (``company`` may be left
     out); an officer names the company it submits for, identified by its SIREN when given
     (checked with its Luhn key), otherwise by its name and its city: the same name in another
-    city is another company (see ``graph.identity``)."""
+    city is another company (see ``graph.rules.identity``)."""
 
     title: str = Field(
         max_length=MAX_TITLE_CHARS,
@@ -542,7 +542,7 @@ def lab_detail(
 
 
 def need_public(record: NeedRecord) -> NeedPublic:
-    """A need as its caller may see it (``graph.desk.NeedRecord``)."""
+    """A need as its caller may see it (``graph.usecases.desk.NeedRecord``)."""
     need = record.need
     return NeedPublic.of(
         need,

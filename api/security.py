@@ -11,7 +11,7 @@ it: ``public`` (anyone, signed in or not) or a set of roles. :func:`enforce` run
 route (an app-wide dependency) and answers 401 without valid credentials, 403 for a role the
 policy does not name; a route missing from the table answers 500 (and
 ``tests/integration/test_authorization.py`` fails). What depends on the object asked for (a
-need of another company: 404) is decided by ``graph.desk``.
+need of another company: 404) is decided by ``graph.usecases.desk``.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from fastapi.security import OAuth2PasswordBearer
 from starlette.routing import BaseRoute, Route
 
 from api.errors import app_routes
-from graph.accounts import ANONYMOUS, ROLES, Principal, Role
-from graph.auth import Accounts, AuthError, Throttle, TooManyAttempts
 from graph.errors import ForbiddenError, PasserelleError
+from graph.rules.accounts import ANONYMOUS, ROLES, Principal, Role
+from graph.usecases.auth import Accounts, AuthError, Throttle, TooManyAttempts
 
 SESSION_COOKIE = "passerelle_session"
 CSRF_COOKIE = "passerelle_csrf"
@@ -68,7 +68,7 @@ def only(*roles: Role) -> Policy:
 
 
 READERS = only("sme", "officer", "researcher")
-"""Those who read needs (each the ones it may: ``graph.accounts.can_read_need``)."""
+"""Those who read needs (each the ones it may: ``graph.rules.accounts.can_read_need``)."""
 
 POLICIES: dict[tuple[str, str], Policy] = {
     # health, documentation, the public side: labs, concepts, a free-text match

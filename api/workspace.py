@@ -22,12 +22,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
 from api.factory import build_extractor, build_service, new_store
-from graph.ports import GraphStore
 from graph.settings import Settings, load_settings
+from graph.store.ports import GraphStore
 from ingest.territory import ANR_FILES, RNSR_FILES, Loaded, find, load_territory
 
 if TYPE_CHECKING:
-    from graph.service import PairingService
+    from graph.usecases.pairing import PairingService
 
 
 def find_registers(settings: Settings, start: Path | None = None) -> Path | None:

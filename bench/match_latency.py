@@ -18,8 +18,8 @@ from collections.abc import Callable
 import bm25s
 import numpy as np
 
-from graph.matching import MatchIndex
 from graph.model import Extraction
+from graph.ranking.matching import MatchIndex
 from ingest.demo import read_demo, scaled_labs
 from ingest.extract import SpacyExtractor
 from ingest.vocabulary import load_vocabulary

@@ -32,10 +32,10 @@ from pathlib import Path
 import numpy as np
 
 from graph.model import Company, Extraction, Lab, Need
-from graph.ports import GraphStore
-from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+from graph.store.ports import GraphStore
+from graph.usecases.pairing import PairingService
 from ingest.demo import load_demo, read_demo, scaled_labs
 from ingest.extract import SpacyExtractor
 from ingest.vocabulary import load_vocabulary

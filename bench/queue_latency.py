@@ -1,7 +1,7 @@
 """The officers' queue: every open need ranked with its feedback, introductions read once.
 
 The queue (``Desk.queue``, the /queue page and GET /api/queue) ranks every open need. Each
-ranking takes the feedback of the officers' introductions (``graph.feedback``): the labs that
+ranking takes the feedback of the officers' introductions (``graph.ranking.feedback``): the labs that
 succeeded on similar needs. Read one need at a time, that feedback re-reads every need on which
 a lab succeeded, for every need of the queue (needs × successes reads); ``Lessons`` reads them
 once per queue. Both are timed here side by side, interleaved, on the same store, and give the
@@ -25,11 +25,11 @@ import time
 from pathlib import Path
 
 from api.workspace import TextProgress, find_registers, open_workspace
-from graph.accounts import Principal
-from graph.auth import Accounts
-from graph.desk import QUEUE_SUGGESTIONS, Desk
-from graph.service import PairingService
+from graph.rules.accounts import Principal
 from graph.settings import Settings
+from graph.usecases.auth import Accounts
+from graph.usecases.desk import QUEUE_SUGGESTIONS, Desk
+from graph.usecases.pairing import PairingService
 
 NEEDS = 300
 ROUNDS = 3

@@ -8,7 +8,7 @@ without one is the RNSR unit that alone bears its name, else an organisation key
 normalised name (organisations count in track records but are never suggested); companies (PME, TPE, other enterprises) are keyed by their normalised name, so one company
 written several ways becomes one node (the report lists the merges). Other partners (foreign,
 foundations, other public bodies without an RNSR code) are counted as ignored. Lab–company
-COLLABORATED_WITH edges are then derived from shared projects (``graph.track_record``), and
+COLLABORATED_WITH edges are then derived from shared projects (``graph.ranking.track_record``), and
 the units' profiles take in the themes of their projects (``ingest.profiles``).
 """
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from graph.errors import InputError
 from graph.model import Company, Lab, Participation, Project
-from graph.ports import Extractor, GraphStore
+from graph.store.ports import Extractor, GraphStore
 from ingest.loaders import (
     RNSR_ID,
     SIREN,

@@ -19,7 +19,7 @@ one gets its name as its profile. Other types (``PUB``, ``OTH``...) are counted 
 kept row is a PARTICIPATED_IN link, coordinator when its role says so. A row whose project is
 not in the projects file, with an empty name or an SME value other than True/False is rejected
 with its file, line and reason. Lab–company COLLABORATED_WITH edges are then derived from shared
-projects (``graph.track_record``), over every source in the store.
+projects (``graph.ranking.track_record``), over every source in the store.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from graph.model import Company, Extraction, Lab, Participation, Project
-from graph.ports import Extractor, GraphStore
+from graph.store.ports import Extractor, GraphStore
 from ingest.loaders import Loader, Param, PartnerBatch, Partners, Progress, batched
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from graph.errors import InputError
 from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
-from graph.ports import Extractor, GraphStore
+from graph.store.ports import Extractor, GraphStore
 from ingest.descriptions import read_descriptions
 from ingest.loaders import Progress
 from ingest.profiles import ProfileBuilder

@@ -32,8 +32,8 @@ import yaml
 
 from graph.errors import InputError
 from graph.model import Lab
-from graph.ports import Extractor, GraphStore
-from graph.service import MAX_TEXT_CHARS
+from graph.store.ports import Extractor, GraphStore
+from graph.usecases.pairing import MAX_TEXT_CHARS
 from ingest.loaders import RNSR_ID, Loader, Progress
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, read_rows

@@ -11,7 +11,7 @@ training graph (``split`` checks it).
 
 Methods, on the same candidates: popularity (projects with a company partner, then all
 projects); popularity in the company's region; popularity within the committee; BM25 of the topic text over lab profile texts; and ``passerelle``, the
-matcher the API uses (``graph.matching.MatchIndex`` with the industry track record), on lab
+matcher the API uses (``graph.ranking.matching.MatchIndex`` with the industry track record), on lab
 profiles extracted from their training topics (and RNSR domains when given).
 
 One code path: ``run_detailed`` runs every method on every query and keeps each query's outcome
@@ -32,12 +32,12 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from graph.context import ContextWeights, GraphContext
 from graph.evaluation import Scores, evaluate, hit_at, recall_at
-from graph.matching import MatchIndex, Pairing
 from graph.model import Concept, Extraction, Participation, Project
-from graph.ports import Extractor
-from graph.track_record import log_scaled
+from graph.ranking.context import ContextWeights, GraphContext
+from graph.ranking.matching import MatchIndex, Pairing
+from graph.ranking.track_record import log_scaled
+from graph.store.ports import Extractor
 from ingest import anr
 from ingest.loaders import RNSR_ID, SIREN
 from ingest.profiles import topics

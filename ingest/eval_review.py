@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from graph.matching import Pairing
 from graph.model import Concept
-from graph.ports import Extractor
+from graph.ranking.matching import Pairing
+from graph.store.ports import Extractor
 from ingest.anr import read_committees
 from ingest.eval_anr import (
     SMES,

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from graph.model import Concept
-from graph.ports import Extractor, GraphStore
+from graph.store.ports import Extractor, GraphStore
 from ingest.loaders import Loader, Progress, batched
 from ingest.readers import Report, RowError, read_rows
 

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from graph.model import Company, Extraction, Lab, Participation
-from graph.ports import Extractor, GraphStore
-from graph.track_record import derive_collaborations
+from graph.ranking.track_record import derive_collaborations
+from graph.store.ports import Extractor, GraphStore
 from ingest.readers import Report
 from ingest.resolve import LabNames, Merges
 

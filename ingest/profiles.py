@@ -26,7 +26,6 @@ from typing import Any
 
 import yaml
 
-from graph.context import Topic
 from graph.errors import InputError
 from graph.model import (
     Concept,
@@ -38,7 +37,8 @@ from graph.model import (
     ProfileSource,
     Project,
 )
-from graph.ports import Extractor, GraphStore
+from graph.ranking.context import Topic
+from graph.store.ports import Extractor, GraphStore
 from ingest.loaders import Progress
 from ingest.resources import ANR_PROGRAMMES, Traversable, read_yaml
 

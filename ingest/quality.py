@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.ports import Extractor
-from graph.scope import Scope
-from graph.service import PairingService
+from graph.rules.scope import Scope
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
+from graph.store.ports import Extractor
+from graph.usecases.pairing import PairingService
 from ingest.profiles import topics
 from ingest.resources import read_yaml
 from ingest.territory import load_territory

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from graph.model import SUPPLIED_LAB_FIELDS, Lab
-from graph.ports import Extractor, GraphStore
+from graph.store.ports import Extractor, GraphStore
 from ingest.loaders import RNSR_ID, Loader, Progress
 from ingest.profiles import ProfileBuilder
 from ingest.readers import Report, RowError, open_rows, read_rows

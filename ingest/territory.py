@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InputError
-from graph.ports import Extractor, GraphStore
+from graph.store.ports import Extractor, GraphStore
 from ingest.anr import ingest_anr
 from ingest.demo import load_demo
 from ingest.descriptions import ingest_descriptions

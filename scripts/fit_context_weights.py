@@ -1,4 +1,4 @@
-"""Fit the graph-signal weights (``graph.context.ContextWeights``) on an earlier year.
+"""Fit the graph-signal weights (``graph.ranking.context.ContextWeights``) on an earlier year.
 
 Grid search of the weights maximising Recall@10 of the API's matcher on ANR collaborations,
 training on calls up to ``--train-until`` and testing on the next year; then the best weights are
@@ -15,8 +15,8 @@ import itertools
 import sys
 from pathlib import Path
 
-from graph.context import ContextWeights
 from graph.evaluation import evaluate
+from graph.ranking.context import ContextWeights
 from ingest import eval_anr
 from ingest.anr import read_committees
 from ingest.extract import SpacyExtractor

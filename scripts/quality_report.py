@@ -14,8 +14,8 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from graph.context import ContextWeights
 from graph.evaluation import evaluate
+from graph.ranking.context import ContextWeights
 from ingest import eval_anr, quality
 from ingest.anr import read_committees
 from ingest.extract import SpacyExtractor

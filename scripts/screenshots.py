@@ -21,11 +21,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from api.main import create_app  # noqa: E402
-from graph.accounts import Principal  # noqa: E402
-from graph.auth import Accounts  # noqa: E402
-from graph.service import PairingService  # noqa: E402
+from graph.rules.accounts import Principal  # noqa: E402
 from graph.settings import Settings  # noqa: E402
 from graph.store.embedded import EmbeddedGraphStore  # noqa: E402
+from graph.usecases.auth import Accounts  # noqa: E402
+from graph.usecases.pairing import PairingService  # noqa: E402
 from ingest.demo import load_demo  # noqa: E402
 from ingest.extract import SpacyExtractor  # noqa: E402
 from ingest.vocabulary import load_vocabulary  # noqa: E402

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from graph.model import Concept
-from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.pairing import PairingService
 from ingest.demo import load_demo
 from ingest.extract import SpacyExtractor
 from ingest.vocabulary import load_vocabulary
@@ -54,8 +54,8 @@ OFFICER = ("agent.tests@passerelle.example", "mot de passe de test, assez long")
 @pytest.fixture(scope="session")
 def app(service: PairingService, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The API over the demo store, with a tech-transfer officer's account (``OFFICER``)."""
-    from graph.auth import Accounts
     from graph.settings import Settings
+    from graph.usecases.auth import Accounts
 
     home = tmp_path_factory.mktemp("app-home")
     accounts = Accounts(service.store)

@@ -16,8 +16,8 @@ import typer
 from graph.errors import PasserelleError
 
 if TYPE_CHECKING:
-    from graph.ports import GraphStore
     from graph.settings import Settings
+    from graph.store.ports import GraphStore
     from ingest.loaders import Progress
     from ingest.readers import Report
 

@@ -51,7 +51,7 @@ def match(
     deployment's territory: $PASSERELLE_INSTITUTION, « Université de Lorraine »)."""
     from api.factory import build_service
     from api.schemas import MatchResponse, concepts_public, pairings_public, scope_public
-    from graph.scope import Scope
+    from graph.rules.scope import Scope
 
     scope = None
     if everywhere:

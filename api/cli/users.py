@@ -1,5 +1,5 @@
 """``passerelle users`` (add, list, disable, demo) and ``passerelle tokens`` (create, list,
-revoke): the accounts, through ``graph.auth.Accounts``.
+revoke): the accounts, through ``graph.usecases.auth.Accounts``.
 
 Passwords are read from standard input (``--password-stdin``, its first line) or asked twice
 with hidden input, never from the command's arguments; hashes and token digests are never
@@ -21,9 +21,9 @@ import typer
 from api.cli.common import JsonOpt, StoreOpt, friendly, open_store, settings
 
 if TYPE_CHECKING:
-    from graph.accounts import Credential, User
-    from graph.auth import Accounts
-    from graph.ports import GraphStore
+    from graph.rules.accounts import Credential, User
+    from graph.store.ports import GraphStore
+    from graph.usecases.auth import Accounts
 
 users_app = typer.Typer(help="Comptes / accounts", no_args_is_help=True)
 tokens_app = typer.Typer(help="Jetons personnels / personal tokens", no_args_is_help=True)
@@ -39,7 +39,7 @@ DEMO_ACCOUNTS = (
 
 
 def _accounts(store: GraphStore, store_name: str | None) -> Accounts:
-    from graph.auth import Accounts
+    from graph.usecases.auth import Accounts
 
     return Accounts(store, production=settings(store_name).production)
 
@@ -90,7 +90,7 @@ def users_add(
     store: StoreOpt = None,
 ) -> None:
     """Crée un compte / create an account (mot de passe demandé / password asked)."""
-    from graph.auth import role_of
+    from graph.usecases.auth import role_of
 
     role_of(role)  # before asking for a password
     password = _read_password(password_stdin)
@@ -126,7 +126,7 @@ def users_list(as_json: JsonOpt = False, store: StoreOpt = None) -> None:
 @friendly
 def users_disable(email: str, store: StoreOpt = None) -> None:
     """Désactive un compte, révoque ses jetons / disable an account, revoke its tokens."""
-    from graph.accounts import now
+    from graph.rules.accounts import now
 
     with open_store(store) as s:
         accounts = _accounts(s, store)
@@ -177,8 +177,8 @@ def _write_demo_file(path: Path, passwords: dict[str, str]) -> None:
 @friendly
 def users_demo(store: StoreOpt = None) -> None:
     """Comptes de démonstration (hors production) / demo accounts (not in production)."""
-    from graph.accounts import verify_password
     from graph.errors import InputError
+    from graph.rules.accounts import verify_password
 
     config = settings(store)
     if config.production:

@@ -28,9 +28,9 @@ from api.security import CSRF_COOKIE, SESSION_COOKIE, client_of
 from api.web.i18n import LANG_COOKIE, lang_of, translator
 from api.web.pages import safe_next
 from api.web.render import page
-from graph.accounts import LIFETIMES
-from graph.auth import AuthError, TooManyAttempts
 from graph.errors import NotFoundError
+from graph.rules.accounts import LIFETIMES
+from graph.usecases.auth import AuthError, TooManyAttempts
 
 router = APIRouter(tags=["auth"])
 

@@ -22,7 +22,7 @@ from api.desk_schemas import (
 )
 from api.errors import BODY_ERRORS, error_responses, require_json
 from api.schemas import lab_public, need_public
-from graph.workflow import NeedStatus, Status
+from graph.rules.workflow import NeedStatus, Status
 
 router = APIRouter(prefix="/api", tags=["introductions"])
 

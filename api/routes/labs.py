@@ -21,7 +21,7 @@ from api.schemas import (
     lab_public,
     need_public,
 )
-from graph.service import MAX_PAGE
+from graph.usecases.pairing import MAX_PAGE
 
 router = APIRouter(prefix="/api/labs", tags=["labs"])
 

@@ -1,6 +1,6 @@
 """Needs of companies: submit, list, read, edit, withdraw, and their labs.
 
-Each caller sees the needs its role and company allow (``graph.accounts.can_read_need``); a
+Each caller sees the needs its role and company allow (``graph.rules.accounts.can_read_need``); a
 need it may not read answers 404, as an unknown one does."""
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from api.schemas import (
     pairings_public,
     scope_public,
 )
-from graph.scope import MAX_SCOPE_CHARS, Scope
-from graph.workflow import NeedStatus
+from graph.rules.scope import MAX_SCOPE_CHARS, Scope
+from graph.rules.workflow import NeedStatus
 
 router = APIRouter(prefix="/api/needs", tags=["needs"])
 

@@ -1,7 +1,7 @@
 """Pages of needs: the list, the submission form, a need with its concepts (highlighted in its
 text, corrected by its company), its suggested labs and its introductions, edit and withdraw.
 
-Every action goes through ``graph.desk.Desk`` (who may read or change a need is decided
+Every action goes through ``graph.usecases.desk.Desk`` (who may read or change a need is decided
 there); a form's validation problem re-renders the form (422) with what was typed."""
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.schemas import MAX_QUERY_CHARS, pairings_public
 from api.web.render import message_of, page
-from graph.accounts import can_change_need
 from graph.errors import InputError
 from graph.model import VISIBILITIES, Extraction, Visibility
+from graph.rules.accounts import can_change_need
+from graph.rules.workflow import STATUS_LABELS
 from graph.text import forbidden_char
-from graph.workflow import STATUS_LABELS
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,7 +1,7 @@
 """Pages of officers (the needs' queue, introductions and their trail) and of labs (search and
 a lab's page, with the needs that fit it for officers and researchers).
 
-Routes stay thin: they call ``graph.desk`` and ``graph.service`` and shape what templates draw.
+Routes stay thin: they call ``graph.usecases.desk`` and ``graph.usecases.pairing`` and shape what templates draw.
 Form problems (a decline without a reason, an empty note, a move someone else made first) are
 shown on the page itself, next to the field, with 422 or 409: never an error page.
 """
@@ -18,10 +18,10 @@ from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.desk_schemas import ID_PATTERN, IntroductionId
 from api.schemas import LINE_PATTERN, MAX_QUERY_CHARS, LabId, lab_detail
 from api.web.render import message_of, page
-from graph.accounts import Principal
-from graph.desk import Desk, IntroductionRecord
 from graph.errors import ConflictError, InputError, NotFoundError
-from graph.workflow import MAX_NOTE_CHARS, NEXT, NeedStatus, Status
+from graph.rules.accounts import Principal
+from graph.rules.workflow import MAX_NOTE_CHARS, NEXT, NeedStatus, Status
+from graph.usecases.desk import Desk, IntroductionRecord
 
 router = APIRouter(include_in_schema=False)
 

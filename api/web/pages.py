@@ -1,6 +1,6 @@
 """The pages everyone sees: home with the free try-out, the language switch, static assets.
 
-Pages call the same use cases (``graph.service``, ``graph.desk``) as the API and are declared
+Pages call the same use cases (``graph.usecases.pairing``, ``graph.usecases.desk``) as the API and are declared
 in the same policy table (``api.security.POLICIES``)."""
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from api.errors import request_id
 from api.web.i18n import LANG_COOKIE, MESSAGES, lang_of, translator
-from graph.accounts import ANONYMOUS, Principal
 from graph.errors import PasserelleError
+from graph.rules.accounts import ANONYMOUS, Principal
 
 TEMPLATES = files("api.web") / "templates"
 STATIC = files("api.web") / "static"

@@ -26,7 +26,7 @@ INDEX_QUERIES: tuple[LiteralString, ...] = (
     "CREATE INDEX introduction_need IF NOT EXISTS FOR (n:Introduction) ON (n.need_id)",
 )
 FULLTEXT_QUERIES: tuple[LiteralString, ...] = (
-    # the key is folded already (graph.search): split on spaces, nothing else
+    # the key is folded already (graph.rules.search): split on spaces, nothing else
     "CREATE FULLTEXT INDEX lab_search IF NOT EXISTS FOR (n:Lab) ON EACH [n.search_key] "
     "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}",
     "CREATE FULLTEXT INDEX concept_labels IF NOT EXISTS FOR (n:Concept) "

@@ -18,7 +18,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from graph.accounts import Credential, User
 from graph.errors import ConflictError, StoreError
 from graph.model import (
     Collaboration,
@@ -31,9 +30,10 @@ from graph.model import (
     Participation,
     Project,
 )
-from graph.search import order, query_words, search_key
+from graph.rules.accounts import Credential, User
+from graph.rules.search import order, query_words, search_key
+from graph.rules.workflow import Event, Introduction
 from graph.store.rows import check_disjoint, dump, is_list
-from graph.workflow import Event, Introduction
 
 DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
 DB_NAME = "passerelle.sqlite3"
@@ -544,7 +544,7 @@ class EmbeddedGraphStore:
         }
 
     def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:
-        """Labs matching ``query`` (see ``graph.search``): how many, and one page of them."""
+        """Labs matching ``query`` (see ``graph.rules.search``): how many, and one page of them."""
         words = query_words(query)
         # the words are folded to letters and digits: nothing in them is a LIKE wildcard
         where = " AND ".join(["(' ' || search_key) LIKE ?"] * len(words))

@@ -26,7 +26,6 @@ from neo4j.exceptions import (
 )
 from pydantic import BaseModel
 
-from graph.accounts import Credential, User
 from graph.errors import ConflictError, StoreError, StoreUnavailable
 from graph.model import (
     Collaboration,
@@ -39,11 +38,12 @@ from graph.model import (
     Participation,
     Project,
 )
-from graph.search import order, query_words, search_key
+from graph.rules.accounts import Credential, User
+from graph.rules.search import order, query_words, search_key
+from graph.rules.workflow import Event, Introduction
 from graph.settings import Settings
 from graph.store import cypher
 from graph.store.rows import check_disjoint, dump, load
-from graph.workflow import Event, Introduction
 
 # the driver logs each retry; the store reports the failure itself (StoreUnavailable)
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -430,7 +430,7 @@ class Neo4jGraphStore:
         ]
 
     def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:
-        """Labs matching ``query`` (see ``graph.search``), found with the full-text index on
+        """Labs matching ``query`` (see ``graph.rules.search``), found with the full-text index on
         their search keys: how many, and one page of them."""
         if not self._ready:
             self.setup()  # the index, and the keys of labs written by an earlier version

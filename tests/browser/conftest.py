@@ -21,11 +21,11 @@ import pytest
 import uvicorn
 
 from api.main import create_app
-from graph.accounts import User
-from graph.auth import Accounts
-from graph.service import PairingService
+from graph.rules.accounts import User
 from graph.settings import Settings
 from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.auth import Accounts
+from graph.usecases.pairing import PairingService
 from ingest.demo import load_demo
 from ingest.extract import SpacyExtractor
 from tests.integration.test_server import free_port

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from api.security import POLICIES
-from graph.accounts import Principal
+from graph.rules.accounts import Principal
 from tests.browser.conftest import Site, serious_violations, sign_in
 
 NOT_PAGES = ("/api/", "/health", "/openapi.json", "/docs", "/redoc")

@@ -7,7 +7,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.explore import company, display_graph, interactive_html, lab
+from graph.usecases.explore import company, display_graph, interactive_html, lab
 
 
 def test_the_interactive_graph_draws_offline(browser: Any, tmp_path: Path) -> None:

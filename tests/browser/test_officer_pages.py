@@ -14,8 +14,8 @@ import pytest
 
 from api.schemas import IndustryPartner, IndustryRecord
 from api.web import officer
-from graph.accounts import Principal
 from graph.model import Need
+from graph.rules.accounts import Principal
 from tests.browser.conftest import Site, serious_violations, sign_in
 
 TEXT = (

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graph.accounts import Principal
+from graph.rules.accounts import Principal
 from tests.browser.conftest import Site, serious_violations, sign_in
 
 TEXT = (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.ports import GraphStore
 from graph.store.embedded import EmbeddedGraphStore
+from graph.store.ports import GraphStore
 from ingest.extract import SpacyExtractor
 from tests.integration.world import World, build_world
 

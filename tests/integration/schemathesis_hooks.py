@@ -15,7 +15,7 @@ from typing import Any
 
 import schemathesis
 
-from graph.identity import luhn_valid
+from graph.rules.identity import luhn_valid
 
 KNOWN_SCOPE = {"institution": "Université de Lorraine", "region": "Grand Est"}
 

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.security import CSRF_COOKIE, SESSION_COOKIE
-from graph.auth import Accounts
 from graph.errors import InputError
-from graph.service import PairingService
 from graph.settings import Settings
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
+from graph.usecases.auth import Accounts
+from graph.usecases.pairing import PairingService
 from ingest.extract import SpacyExtractor
 
 pytestmark = pytest.mark.integration

@@ -21,7 +21,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.security import POLICIES, served, unprotected
-from graph.accounts import Principal
+from graph.rules.accounts import Principal
 from graph.settings import Settings
 from tests.integration.world import (
     COMPANY_A,

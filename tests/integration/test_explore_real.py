@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.explore import (
+from graph.rules.scope import Scope
+from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.explore import (
     collaboration_graph,
     communities,
     companies_by_region,
@@ -17,8 +19,6 @@ from graph.explore import (
     nodes_of,
     territory,
 )
-from graph.scope import Scope
-from graph.store.embedded import EmbeddedGraphStore
 from ingest.territory import load_registers
 from tests.shared_data import shared_data
 

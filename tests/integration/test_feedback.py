@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.feedback import SIGNAL, feedback_for, overlap
 from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
-from graph.ports import GraphStore
-from graph.service import PairingService
+from graph.ranking.feedback import SIGNAL, feedback_for, overlap
+from graph.rules.workflow import advance, open_introduction
 from graph.store.embedded import EmbeddedGraphStore
-from graph.workflow import advance, open_introduction
+from graph.store.ports import GraphStore
+from graph.usecases.pairing import PairingService
 from ingest.extract import SpacyExtractor
 
 pytestmark = pytest.mark.integration

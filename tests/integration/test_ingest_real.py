@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from graph.ports import GraphStore
-from graph.service import PairingService
 from graph.store.embedded import EmbeddedGraphStore
+from graph.store.ports import GraphStore
+from graph.usecases.pairing import PairingService
 from ingest import anr
 from ingest.anr import coded_labs, ingest_anr
 from ingest.extract import SpacyExtractor

@@ -29,8 +29,8 @@ from graph.model import (
     Participation,
     Project,
 )
-from graph.ports import GraphStore
 from graph.store.embedded import EmbeddedGraphStore
+from graph.store.ports import GraphStore
 
 pytestmark = [pytest.mark.integration]
 

@@ -20,13 +20,13 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from graph.accounts import Principal, User
-from graph.desk import Desk
 from graph.errors import NotFoundError
 from graph.model import Concept
-from graph.scope import Scope
-from graph.service import PairingService
+from graph.rules.accounts import Principal, User
+from graph.rules.scope import Scope
 from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.desk import Desk
+from graph.usecases.pairing import PairingService
 from ingest.extract import SpacyExtractor
 from tests.cli import CLI, REPO, passerelle
 from tests.integration.test_server import embedded_env, free_port

@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 
 import pytest
 
-from graph.accounts import (
+from graph.errors import ConflictError, StoreError
+from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
+from graph.rules.accounts import (
     Credential,
     CredentialKind,
     User,
@@ -21,11 +23,9 @@ from graph.accounts import (
     hash_password,
     new_credential,
 )
-from graph.errors import ConflictError, StoreError
-from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
-from graph.ports import GraphStore
+from graph.rules.workflow import Event, Introduction, Status, advance, annotate, open_introduction
 from graph.store.embedded import EmbeddedGraphStore
-from graph.workflow import Event, Introduction, Status, advance, annotate, open_introduction
+from graph.store.ports import GraphStore
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
 

@@ -15,10 +15,10 @@ import pytest
 
 from graph.errors import StoreError
 from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
-from graph.ports import GraphStore
-from graph.search import matches, order, query_words, search_key
-from graph.service import PairingService
+from graph.rules.search import matches, order, query_words, search_key
 from graph.store.embedded import EmbeddedGraphStore
+from graph.store.ports import GraphStore
+from graph.usecases.pairing import PairingService
 from ingest.demo import load_demo, read_demo
 from ingest.extract import SpacyExtractor
 from tests.cli import passerelle_output

@@ -72,9 +72,9 @@ def test_the_registers_sampled_are_loaded_once(tmp_path: Path) -> None:
 def test_on_neo4j_the_workspace_holds_the_same_collaboration_graph(
     tmp_path: Path, neo4j_store: object, neo4j_uri: str
 ) -> None:
-    """With NEO4J_URI set, the notebooks' workspace loads Neo4j, and graph.explore reads the
+    """With NEO4J_URI set, the notebooks' workspace loads Neo4j, and graph.usecases.explore reads the
     same graph from it as from the embedded store."""
-    from graph.explore import collaboration_graph
+    from graph.usecases.explore import collaboration_graph
 
     registers = str(shared_data())
     graphs = []

@@ -19,14 +19,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from graph.accounts import Principal, User
-from graph.auth import Accounts
-from graph.desk import Desk
 from graph.model import Company, Visibility
-from graph.ports import GraphStore
-from graph.service import PairingService
+from graph.rules.accounts import Principal, User
 from graph.settings import Settings
 from graph.store.embedded import EmbeddedGraphStore
+from graph.store.ports import GraphStore
+from graph.usecases.auth import Accounts
+from graph.usecases.desk import Desk
+from graph.usecases.pairing import PairingService
 from ingest.demo import load_demo
 from ingest.extract import SpacyExtractor
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph.service import PairingService
+from graph.usecases.pairing import PairingService
 
 NEEDS = yaml.safe_load((Path(__file__).parent / "needs_fr.yaml").read_text(encoding="utf-8"))[
     "needs"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from graph.service import PairingService
+from graph.usecases.pairing import PairingService
 from ingest.extract import SpacyExtractor
 from ingest.quality import (
     acceptable_units,

@@ -15,8 +15,8 @@ from api.schemas import (
     lab_public,
     need_public,
 )
-from graph.desk import NeedRecord
 from graph.model import Company, Concept, Lab, Need
+from graph.usecases.desk import NeedRecord
 
 LAB = Lab(
     id="201119725X",

@@ -16,11 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from graph.accounts import digest
-from graph.auth import Accounts, AuthError
 from graph.model import Extraction
+from graph.rules.accounts import digest
 from graph.settings import Settings
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
+from graph.usecases.auth import Accounts, AuthError
 from ingest.demo import read_demo
 from tests.cli import REPO, passerelle
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.accounts import Principal
-from graph.auth import Accounts
-from graph.desk import Desk
 from graph.errors import ForbiddenError, InputError, NotFoundError
-from graph.service import PairingService
+from graph.rules.accounts import Principal
 from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.auth import Accounts
+from graph.usecases.desk import Desk
+from graph.usecases.pairing import PairingService
 from ingest.demo import load_demo
 from ingest.extract import SpacyExtractor
 

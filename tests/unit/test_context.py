@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from graph.context import ContextWeights, GraphContext, Topic
-from graph.matching import MatchIndex
 from graph.model import (
     Company,
     Concept,
@@ -19,8 +17,10 @@ from graph.model import (
     Participation,
     Project,
 )
-from graph.service import PairingService
+from graph.ranking.context import ContextWeights, GraphContext, Topic
+from graph.ranking.matching import MatchIndex
 from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.pairing import PairingService
 from ingest.extract import SpacyExtractor
 
 

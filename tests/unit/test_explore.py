@@ -1,4 +1,4 @@
-"""graph.explore on a small hand-made store, and ingest's sampled load of the registers."""
+"""graph.usecases.explore on a small hand-made store, and ingest's sampled load of the registers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,18 @@ from pathlib import Path
 import pytest
 
 from graph.errors import InputError
-from graph.explore import (
+from graph.model import (
+    Company,
+    Concept,
+    ConceptMention,
+    Extraction,
+    Lab,
+    Participation,
+    Project,
+)
+from graph.rules.scope import Scope
+from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.explore import (
     UNKNOWN_REGION,
     collaboration_graph,
     communities,
@@ -27,17 +38,6 @@ from graph.explore import (
     reach,
     territory,
 )
-from graph.model import (
-    Company,
-    Concept,
-    ConceptMention,
-    Extraction,
-    Lab,
-    Participation,
-    Project,
-)
-from graph.scope import Scope
-from graph.store.embedded import EmbeddedGraphStore
 from ingest.anr import ingest_anr
 from ingest.extract import SpacyExtractor
 from ingest.territory import load_registers
@@ -184,7 +184,7 @@ def test_isolates_are_kept_on_request(store: EmbeddedGraphStore) -> None:
 
 
 def test_the_graph_agrees_with_the_stored_collaborations(store: EmbeddedGraphStore) -> None:
-    from graph.track_record import derive_collaborations
+    from graph.ranking.track_record import derive_collaborations
 
     g = collaboration_graph(store)
     derived = derive_collaborations(store.projects(), store.participations())

@@ -1,13 +1,13 @@
-"""graph.feedback.Lessons: the introductions read once for many needs, the same feedback as
+"""graph.ranking.feedback.Lessons: the introductions read once for many needs, the same feedback as
 one need at a time, each successful need's extraction read once."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from graph.feedback import Lessons, feedback_for
 from graph.model import ConceptMention, Extraction
-from graph.workflow import Introduction
+from graph.ranking.feedback import Lessons, feedback_for
+from graph.rules.workflow import Introduction
 
 
 def profile(*weights: tuple[str, float]) -> Extraction:

@@ -1,4 +1,4 @@
-"""Company identity (graph.identity) and the one fold its ids are built on (graph.text)."""
+"""Company identity (graph.rules.identity) and the one fold its ids are built on (graph.text)."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ import unicodedata
 import pytest
 
 from graph.errors import InputError
-from graph.identity import (
+from graph.model import Company
+from graph.rules.identity import (
     MAX_COMPANY_CHARS,
     check_siren,
     luhn_valid,
     resolve_company,
 )
-from graph.model import Company
-from graph.search import fold as search_fold
+from graph.rules.search import fold as search_fold
 from graph.text import slug
 from ingest import anr
 from ingest.resolve import company_id, name_key
@@ -25,7 +25,7 @@ from tests.shared_data import shared_data
 
 
 def legacy_slugify(name: str) -> str:
-    """The slug as graph.service wrote it before the folds were one (kept to compare)."""
+    """The slug as graph.usecases.pairing wrote it before the folds were one (kept to compare)."""
     text = unicodedata.normalize("NFKD", name.lower().replace("œ", "oe"))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")

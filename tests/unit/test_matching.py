@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from graph.matching import MatchIndex, MatchParams
 from graph.model import Concept, ConceptMention, Extraction
+from graph.ranking.matching import MatchIndex, MatchParams
 
 
 def concept(cid: str, *broader: str) -> Concept:

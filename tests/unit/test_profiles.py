@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.context import ContextWeights
 from graph.errors import InputError
 from graph.model import Concept, Lab, Participation, Project
-from graph.scope import Scope
-from graph.service import PairingService
+from graph.ranking.context import ContextWeights
+from graph.rules.scope import Scope
 from graph.store.embedded import EmbeddedGraphStore
+from graph.usecases.pairing import PairingService
 from ingest.descriptions import ingest_descriptions
 from ingest.extract import SpacyExtractor
 from ingest.profiles import ProfileBuilder, Programme, load_programmes, topics

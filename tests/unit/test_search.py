@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.model import Lab
-from graph.search import fold, matches, order, query_words, search_key
+from graph.rules.search import fold, matches, order, query_words, search_key
 
 IJL = Lab(id="200918462H", name="Institut Jean Lamour", acronym="IJL", city="Nancy", description="")
 LEMTA = Lab(

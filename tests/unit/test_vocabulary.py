@@ -12,7 +12,7 @@ import pytest
 
 from graph.errors import InputError
 from graph.model import Concept
-from graph.projection import concept_hierarchy
+from graph.ranking.projection import concept_hierarchy
 from ingest.vocabulary import VOCABULARY_DIR, load_vocabulary
 
 REPO = Path(__file__).resolve().parents[2]

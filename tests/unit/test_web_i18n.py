@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import get_args
 
 from api.web.i18n import MESSAGES, translator
-from graph.accounts import ROLES
 from graph.model import VISIBILITIES, ConceptKind
-from graph.workflow import STATUSES
+from graph.rules.accounts import ROLES
+from graph.rules.workflow import STATUSES
 
 WEB = Path(__file__).resolve().parents[2] / "api" / "web"
 KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]*)["']""")

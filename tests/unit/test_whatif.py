@@ -1,4 +1,4 @@
-"""graph.whatif: a stored need ranked again without a concept, with another, or as another
+"""graph.usecases.whatif: a stored need ranked again without a concept, with another, or as another
 company's, storing nothing; how a ranking moved; the parts of a score. On the demo corpus."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from graph.errors import InputError, NotFoundError
-from graph.matching import Explanation, Pairing
 from graph.model import Collaboration, Company, Lab, Participation, Project
-from graph.service import PairingService, RankedLab
+from graph.ranking.matching import Explanation, Pairing
 from graph.store.embedded import EmbeddedGraphStore
-from graph.whatif import (
+from graph.usecases.pairing import PairingService, RankedLab
+from graph.usecases.whatif import (
     industry_partner,
     main_concepts,
     rank_changes,

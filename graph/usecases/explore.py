@@ -2,7 +2,7 @@
 
 The graph is bipartite: research labs on one side, companies on the other, linked when they
 took part in the same projects (ANR, CORDIS). Nodes are ``("lab", id)`` and
-``("company", id)``, as in ``graph.track_record``, so that a lab and a company never share a
+``("company", id)``, as in ``graph.ranking.track_record``, so that a lab and a company never share a
 key. Every function here is pure: it reads what it is given (a store's reads, a graph) and
 returns new values, so notebooks and tests call the same code.
 
@@ -23,7 +23,7 @@ import networkx as nx
 
 from graph.geo import region_of
 from graph.model import Company, Extraction, Lab, Participation, Project
-from graph.scope import Scope
+from graph.rules.scope import Scope
 
 Node = tuple[str, str]
 """A node of the collaboration graph: ``("lab", lab id)`` or ``("company", company id)``."""
@@ -32,7 +32,7 @@ UNKNOWN_REGION = "inconnue / unknown"
 
 
 class CollaborationReads(Protocol):
-    """The reads of a ``graph.ports.GraphStore`` that ``collaboration_graph`` needs."""
+    """The reads of a ``graph.store.ports.GraphStore`` that ``collaboration_graph`` needs."""
 
     def labs(self) -> list[Lab]: ...
 

@@ -15,19 +15,19 @@ from typing import TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
-from graph.context import ContextWeights, GraphContext, Topic
 from graph.errors import InputError, NotFoundError, PasserelleError
-from graph.feedback import NO_FEEDBACK, Feedback, Lessons
-from graph.feedback import SIGNAL as FEEDBACK
-from graph.feedback import WEIGHT as FEEDBACK_WEIGHT
 from graph.geo import region_of
-from graph.matching import MatchIndex, MatchParams, Pairing
 from graph.model import Company, Concept, Extraction, Lab, Need
-from graph.ports import Extractor, GraphStore
-from graph.scope import Scope
+from graph.ranking.context import ContextWeights, GraphContext, Topic
+from graph.ranking.feedback import NO_FEEDBACK, Feedback, Lessons
+from graph.ranking.feedback import SIGNAL as FEEDBACK
+from graph.ranking.feedback import WEIGHT as FEEDBACK_WEIGHT
+from graph.ranking.matching import MatchIndex, MatchParams, Pairing
+from graph.ranking.track_record import TrackRecord, TrackRecords, industry_strengths
+from graph.rules.scope import Scope
+from graph.store.ports import Extractor, GraphStore
 from graph.text import forbidden_char
 from graph.text import slug as slugify
-from graph.track_record import TrackRecord, TrackRecords, industry_strengths
 
 T = TypeVar("T")
 
@@ -527,7 +527,7 @@ class PairingService:
         lessons: Lessons | None = None,
     ) -> tuple[Need, list[RankedLab], ScopeUsed]:
         """Labs for a stored need (read with its profile and company at once), in ``scope``
-        (else the default), with what officers' introductions teach (``graph.feedback``;
+        (else the default), with what officers' introductions teach (``graph.ranking.feedback``;
         ``lessons``, to rank many needs on introductions read once)."""
         need, ranking, used, _ = self.need_pairings_with_feedback(need_id, limit, scope, lessons)
         return need, ranking, used
@@ -566,7 +566,7 @@ class PairingService:
         known), in ``scope`` (else the default), with the introductions' ``feedback``.
 
         What ``need_pairings`` does for a stored need, for a profile that need not be stored:
-        the what-ifs of ``graph.whatif`` rank through it and store nothing.
+        the what-ifs of ``graph.usecases.whatif`` rank through it and store nothing.
         """
         check_limit(limit)
         snap = self.snapshot()

@@ -16,7 +16,8 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from graph.accounts import (
+from graph.errors import ConflictError, InputError, PasserelleError
+from graph.rules.accounts import (
     MIN_PASSWORD_CHARS,
     ROLES,
     Credential,
@@ -32,9 +33,8 @@ from graph.accounts import (
     now,
     verify_password,
 )
-from graph.errors import ConflictError, InputError, PasserelleError
-from graph.identity import resolve_company
-from graph.ports import GraphStore
+from graph.rules.identity import resolve_company
+from graph.store.ports import GraphStore
 from graph.text import fold
 
 

@@ -32,7 +32,7 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     "declined": ("déclinée", "declined"),
 }
 SUCCESS: frozenset[Status] = frozenset({"meeting", "agreement"})
-"""Introductions that count for a lab on similar needs (``graph.feedback``)."""
+"""Introductions that count for a lab on similar needs (``graph.ranking.feedback``)."""
 NeedStatus = Literal["new", "in_progress", "closed"]
 MAX_NOTE_CHARS = 4000
 

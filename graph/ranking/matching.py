@@ -29,9 +29,9 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from graph.context import LABELS, RECORD_SIGNALS
 from graph.model import Concept, ConceptMention, Extraction
-from graph.projection import ancestors_within, concept_hierarchy
+from graph.ranking.context import LABELS, RECORD_SIGNALS
+from graph.ranking.projection import ancestors_within, concept_hierarchy
 
 __all__ = [
     "ConceptContribution",
@@ -122,7 +122,7 @@ class Explanation(NamedTuple):
     industry: float = 0.0
     """The lab's track record strength t, in [0, 1]."""
     context: tuple[ContextContribution, ...] = ()
-    """What the graph around the need adds (see ``graph.context``)."""
+    """What the graph around the need adds (see ``graph.ranking.context``)."""
 
 
 class Pairing(NamedTuple):
@@ -407,7 +407,7 @@ class MatchIndex:
         """The ``limit`` best labs for ``need``, best first, ties broken by lab id.
 
         ``sme``: the need is an SME's, so the track record counts work with SMEs.
-        ``context``: graph signals per lab (``graph.context``), each in [0, 1], with
+        ``context``: graph signals per lab (``graph.ranking.context``), each in [0, 1], with
         ``weights``; the score is then divided by ``1 + sum(weights)`` so it stays in [0, 1].
         The labs' record on the need's themes (``RECORD_SIGNALS``) multiplies their relevance:
         it reorders relevant labs and lifts no weak one. The company's relationships (its

@@ -1,7 +1,7 @@
 """What the knowledge graph knows around a need: the company's history, its partners' partners,
 place, and the labs' record on the need's topics.
 
-These signals complete the text's relevance (``graph.matching``): a company that already worked
+These signals complete the text's relevance (``graph.ranking.matching``): a company that already worked
 with a lab, or with labs that work with it, or nearby, should meet it first; a lab with many
 projects on the need's topics is a safer first contact than one that mentions them once.
 Each signal is a count turned into ``log(1 + n) / log(1 + max n)``, in [0, 1].
@@ -32,11 +32,11 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
 }
 """Every signal's French and English label: the graph's, and the officers' feedback
-(``graph.feedback``)."""
+(``graph.ranking.feedback``)."""
 
 RECORD_SIGNALS = frozenset({"topic_record"})
 """Signals about the labs' record rather than the company's relationships: they multiply a
-lab's relevance instead of adding to it (``graph.matching.MatchIndex.rank_labs``)."""
+lab's relevance instead of adding to it (``graph.ranking.matching.MatchIndex.rank_labs``)."""
 
 
 @dataclass(frozen=True)

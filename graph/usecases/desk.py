@@ -1,7 +1,7 @@
 """The use cases of signed-in people: needs with their visibility, introductions, the queue.
 
-Every method takes the :class:`~graph.accounts.Principal` who asks and applies the rules of
-``graph.accounts``: a need the caller may not read does not exist for it (NotFoundError, so
+Every method takes the :class:`~graph.rules.accounts.Principal` who asks and applies the rules of
+``graph.rules.accounts``: a need the caller may not read does not exist for it (NotFoundError, so
 that its existence does not leak), a company it may not know is left out, an action its role
 may not take is a ForbiddenError. The HTTP API and the web pages call these methods and
 nothing else for needs and introductions.
@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from graph.accounts import (
+from graph.errors import ForbiddenError, InputError, NotFoundError
+from graph.model import Company, ConceptMention, Extraction, Lab, Need, Visibility
+from graph.ranking.feedback import Feedback
+from graph.rules.accounts import (
     Principal,
     can_change_need,
     can_read_need,
@@ -22,20 +25,9 @@ from graph.accounts import (
     now,
     shows_company,
 )
-from graph.errors import ForbiddenError, InputError, NotFoundError
-from graph.feedback import Feedback
-from graph.identity import resolve_company
-from graph.model import Company, ConceptMention, Extraction, Lab, Need, Visibility
-from graph.scope import Scope
-from graph.service import (
-    MAX_TITLE_CHARS,
-    PairingService,
-    RankedLab,
-    RankedNeed,
-    ScopeUsed,
-    check_text,
-)
-from graph.workflow import (
+from graph.rules.identity import resolve_company
+from graph.rules.scope import Scope
+from graph.rules.workflow import (
     STATUS_LABELS,
     Event,
     Introduction,
@@ -45,6 +37,14 @@ from graph.workflow import (
     annotate,
     need_status,
     open_introduction,
+)
+from graph.usecases.pairing import (
+    MAX_TITLE_CHARS,
+    PairingService,
+    RankedLab,
+    RankedNeed,
+    ScopeUsed,
+    check_text,
 )
 
 WITHDRAWN_REASON = "Besoin retiré par l'entreprise / need withdrawn by the company"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
-from graph.accounts import Credential, User
 from graph.model import (
     Collaboration,
     Company,
@@ -17,7 +16,8 @@ from graph.model import (
     Participation,
     Project,
 )
-from graph.workflow import Event, Introduction
+from graph.rules.accounts import Credential, User
+from graph.rules.workflow import Event, Introduction
 
 
 class Extractor(Protocol):
@@ -118,7 +118,7 @@ class GraphStore(Protocol):
 
     def search_labs(self, query: str | None, limit: int, offset: int = 0) -> tuple[int, list[Lab]]:
         """Labs whose acronym, name or city has a word starting with each word of ``query``
-        (accents and case ignored; every lab without one), ordered as ``graph.search.order``
+        (accents and case ignored; every lab without one), ordered as ``graph.rules.search.order``
         says: how many match, and the ``limit`` of them after the first ``offset``."""
         ...
 

@@ -3,7 +3,7 @@
 ``what_if`` ranks a stored need again with some of its concepts removed (or others added), or
 as if another company had submitted it, and stores nothing: the same ranking as the API's
 (``PairingService.rank_profile``), with the same corrections a company makes
-(``graph.desk.corrected``), the same feedback of introductions. ``rank_changes`` says how a
+(``graph.usecases.desk.corrected``), the same feedback of introductions. ``rank_changes`` says how a
 ranking moved; ``score_parts`` splits a pairing's score into the parts its explanation holds
 (each concept, the shared words, the industry record, each graph signal), which add up to it.
 """
@@ -15,11 +15,11 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from graph.desk import corrected
-from graph.matching import Pairing
 from graph.model import Company, Extraction, Need
-from graph.scope import Scope
-from graph.service import PairingService, RankedLab, ScopeUsed
+from graph.ranking.matching import Pairing
+from graph.rules.scope import Scope
+from graph.usecases.desk import corrected
+from graph.usecases.pairing import PairingService, RankedLab, ScopeUsed
 
 __all__ = [
     "RankChange",
@@ -187,7 +187,7 @@ def rank_changes(before: Sequence[RankedLab], after: Sequence[RankedLab]) -> Ran
 
     Examples
     --------
-    >>> from graph.matching import Explanation, Pairing
+    >>> from graph.ranking.matching import Explanation, Pairing
     >>> from graph.model import Lab
     >>> def ranking(*ids):
     ...     return [RankedLab(n, Lab(id=i, name=i), Pairing(i, 1.0 / n, Explanation(0, 0, (), ())))
