@@ -17,7 +17,7 @@ from graph.store.ports import GraphStore
 if TYPE_CHECKING:
     # imported when used: a command that only opens the store (stats, labs) needs neither
     from graph.usecases.pairing import PairingService
-    from ingest.extract import SpacyExtractor
+    from ingest.language.extract import SpacyExtractor
 
 
 def new_store(settings: Settings, home: Path | None = None) -> GraphStore:
@@ -67,8 +67,8 @@ def extractor_factory(
 
     def build(concepts: Sequence[Concept]) -> SpacyExtractor:
         if not loaded:  # spaCy is loaded when a text is analysed, not before (labs show…)
-            from ingest.extract import SpacyExtractor
-            from ingest.vocabulary import load_vocabulary
+            from ingest.language.extract import SpacyExtractor
+            from ingest.language.vocabulary import load_vocabulary
 
             vocabulary = load_vocabulary()
             loaded.append((vocabulary, SpacyExtractor(vocabulary, cache_dir=cache_dir)))
@@ -106,7 +106,7 @@ def build_service(
     503 until it is back.
     """
     from graph.usecases.pairing import PairingService
-    from ingest.profiles import topics
+    from ingest.registers.profiles import topics
 
     settings = settings or Settings()
     return PairingService(

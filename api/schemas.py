@@ -29,7 +29,7 @@ from graph.rules.workflow import NeedStatus
 from graph.text import surface_words
 from graph.usecases.desk import NeedRecord
 from graph.usecases.pairing import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS, RankedLab, ScopeUsed
-from ingest.descriptions import provenance as description_provenance
+from ingest.registers.descriptions import provenance as description_provenance
 
 # -- requests -----------------------------------------------------------------------------
 # Every string field has a maximum length and a pattern, both in the OpenAPI document; the

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO
 from api.factory import build_extractor, build_service, new_store
 from graph.settings import Settings, load_settings
 from graph.store.ports import GraphStore
-from ingest.territory import ANR_FILES, RNSR_FILES, Loaded, find, load_territory
+from ingest.registers.territory import ANR_FILES, RNSR_FILES, Loaded, find, load_territory
 
 if TYPE_CHECKING:
     from graph.usecases.pairing import PairingService

@@ -35,9 +35,9 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-from ingest.extract import FRENCH_MODEL, SpacyExtractor
-from ingest.normalize import clean_text, detect_language
-from ingest.vocabulary import load_vocabulary
+from ingest.language.extract import FRENCH_MODEL, SpacyExtractor
+from ingest.language.normalize import clean_text, detect_language
+from ingest.language.vocabulary import load_vocabulary
 
 ROUNDS = 9
 CHUNK = 250  # documents per turn, about one nlp.pipe batch (256 by default)

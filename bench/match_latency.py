@@ -20,9 +20,9 @@ import numpy as np
 
 from graph.model import Extraction
 from graph.ranking.matching import MatchIndex
-from ingest.demo import read_demo, scaled_labs
-from ingest.extract import SpacyExtractor
-from ingest.vocabulary import load_vocabulary
+from ingest.language.extract import SpacyExtractor
+from ingest.language.vocabulary import load_vocabulary
+from ingest.registers.demo import read_demo, scaled_labs
 
 ROUNDS = 15
 LIMIT = 10

@@ -36,9 +36,9 @@ from graph.store.embedded import EmbeddedGraphStore
 from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
 from graph.store.ports import GraphStore
 from graph.usecases.pairing import PairingService
-from ingest.demo import load_demo, read_demo, scaled_labs
-from ingest.extract import SpacyExtractor
-from ingest.vocabulary import load_vocabulary
+from ingest.language.extract import SpacyExtractor
+from ingest.language.vocabulary import load_vocabulary
+from ingest.registers.demo import load_demo, read_demo, scaled_labs
 
 REPO = Path(__file__).resolve().parents[1]
 FACTOR = 100

@@ -1,1 +1,2 @@
-"""Passerelle ingestion: vocabulary, text analysis with spaCy, corpus loading."""
+"""Passerelle ingestion: the registers loaded into a store (registers), language analysis with
+spaCy (language), and how good the rankings are (evaluation)."""

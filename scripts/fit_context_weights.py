@@ -15,12 +15,12 @@ import itertools
 import sys
 from pathlib import Path
 
-from graph.evaluation import evaluate
 from graph.ranking.context import ContextWeights
-from ingest import eval_anr
-from ingest.anr import read_committees
-from ingest.extract import SpacyExtractor
-from ingest.vocabulary import load_vocabulary
+from ingest.evaluation import anr as eval_anr
+from ingest.evaluation.metrics import evaluate
+from ingest.language.extract import SpacyExtractor
+from ingest.language.vocabulary import load_vocabulary
+from ingest.registers.anr import read_committees
 
 GRID = {
     "topic_record": (0.25, 0.5, 1.0, 2.0, 4.0),

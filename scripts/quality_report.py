@@ -14,13 +14,14 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from graph.evaluation import evaluate
 from graph.ranking.context import ContextWeights
-from ingest import eval_anr, quality
-from ingest.anr import read_committees
-from ingest.extract import SpacyExtractor
-from ingest.rnsr import read_domains
-from ingest.vocabulary import load_vocabulary
+from ingest.evaluation import anr as eval_anr
+from ingest.evaluation import quality
+from ingest.evaluation.metrics import evaluate
+from ingest.language.extract import SpacyExtractor
+from ingest.language.vocabulary import load_vocabulary
+from ingest.registers.anr import read_committees
+from ingest.registers.rnsr import read_domains
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -47,7 +48,7 @@ def svg_bars(rows: list[tuple[str, float]], title: str) -> str:
 
 
 def territory_section(shared: Path, extractor: SpacyExtractor) -> list[str]:
-    """Held-out SME needs on the real graph of the territory (``ingest.quality``), with a chart."""
+    """Held-out SME needs on the real graph of the territory (``ingest.evaluation.quality``), with a chart."""
     needs = quality.read_needs(DOCS.parent / "tests" / "quality" / "needs_fr.yaml")
     with tempfile.TemporaryDirectory() as home:
         graphs = quality.load_graphs(Path(home), extractor, shared)

@@ -26,9 +26,9 @@ from graph.settings import Settings  # noqa: E402
 from graph.store.embedded import EmbeddedGraphStore  # noqa: E402
 from graph.usecases.auth import Accounts  # noqa: E402
 from graph.usecases.pairing import PairingService  # noqa: E402
-from ingest.demo import load_demo  # noqa: E402
-from ingest.extract import SpacyExtractor  # noqa: E402
-from ingest.vocabulary import load_vocabulary  # noqa: E402
+from ingest.language.extract import SpacyExtractor  # noqa: E402
+from ingest.language.vocabulary import load_vocabulary  # noqa: E402
+from ingest.registers.demo import load_demo  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.integration.test_server import free_port  # noqa: E402
 

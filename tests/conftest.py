@@ -15,9 +15,9 @@ from api.main import create_app
 from graph.model import Concept
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.pairing import PairingService
-from ingest.demo import load_demo
-from ingest.extract import SpacyExtractor
-from ingest.vocabulary import load_vocabulary
+from ingest.language.extract import SpacyExtractor
+from ingest.language.vocabulary import load_vocabulary
+from ingest.registers.demo import load_demo
 from tests.neo4j_server import Neo4jServer
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,8 +18,8 @@ from graph.errors import PasserelleError
 if TYPE_CHECKING:
     from graph.settings import Settings
     from graph.store.ports import GraphStore
-    from ingest.loaders import Progress
-    from ingest.readers import Report
+    from ingest.registers.loaders import Progress
+    from ingest.registers.readers import Report
 
 StoreOpt = Annotated[
     str | None,

@@ -24,11 +24,11 @@ def eval_anr_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Appariements ANR réels : Passerelle contre des références / Passerelle vs baselines."""
-    from ingest import eval_anr
-    from ingest.anr import read_committees
-    from ingest.extract import SpacyExtractor
-    from ingest.rnsr import read_domains
-    from ingest.vocabulary import load_vocabulary
+    from ingest.evaluation import anr as eval_anr
+    from ingest.language.extract import SpacyExtractor
+    from ingest.language.vocabulary import load_vocabulary
+    from ingest.registers.anr import read_committees
+    from ingest.registers.rnsr import read_domains
 
     try:
         years = [int(y) for y in test_years.split(",") if y.strip()]

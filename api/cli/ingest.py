@@ -1,4 +1,4 @@
-"""``passerelle ingest <register>``: one command per line of ``ingest.loaders.REGISTERS``.
+"""``passerelle ingest <register>``: one command per line of ``ingest.registers.loaders.REGISTERS``.
 
 The commands are built from the loaders when ``passerelle ingest`` is run, not before: a loader
 module (and what it imports) is imported only when its command is looked at.
@@ -18,7 +18,7 @@ from api.cli.common import JsonOpt, StoreOpt, friendly, open_store, print_report
 from api.cli.common import settings as read
 
 if TYPE_CHECKING:
-    from ingest.loaders import Loader
+    from ingest.registers.loaders import Loader
 
 
 def command(loader: Loader) -> click.Command:
@@ -39,7 +39,7 @@ def command(loader: Loader) -> click.Command:
             extractor = None if loader.extends else build_extractor(s, settings)
             report = loader.load(source, s, progress, extractor=extractor, files=given)
             if loader.extends:
-                from ingest.profiles import ProfileBuilder
+                from ingest.registers.profiles import ProfileBuilder
 
                 again = ProfileBuilder(s, build_extractor(s, settings))
                 relinked = again.refresh(progress=progress)
@@ -85,12 +85,12 @@ class Registers(TyperGroup):
     """The ``ingest`` group: its commands come from the loaders' table, built when asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from ingest.loaders import REGISTERS
+        from ingest.registers.loaders import REGISTERS
 
         return [r.name for r in REGISTERS]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from ingest.loaders import REGISTERS
+        from ingest.registers.loaders import REGISTERS
 
         found = next((r for r in REGISTERS if r.name == cmd_name), None)
         return None if found is None else command(found.loader())

@@ -21,7 +21,7 @@ def registers_dir() -> Path:
 def load_demo_cmd(store: StoreOpt = None) -> None:
     """Charge le vocabulaire et le corpus de démonstration / load the demo corpus."""
     from api.factory import build_service
-    from ingest.demo import load_demo
+    from ingest.registers.demo import load_demo
 
     with open_store(store) as s, progress_bars() as progress:
         service = build_service(s, settings=settings(store))
@@ -47,7 +47,7 @@ def load_cmd(
     """Charge le graphe du territoire : vocabulaire, démo, RNSR, ANR et nos descriptions des
     unités / load the territory's graph (the registers when found)."""
     from api.factory import build_extractor
-    from ingest.territory import load_territory
+    from ingest.registers.territory import load_territory
 
     folder = registers or registers_dir()
     with open_store(store) as s:
@@ -91,7 +91,7 @@ def fetch_cmd(
     official portal (resumable, checksummed); `passerelle load` then reads it."""
     import dataclasses
 
-    from ingest.fetch import OFFICIAL, fetch
+    from ingest.registers.fetch import OFFICIAL, fetch
 
     name = register.strip().lower()
     if name not in OFFICIAL:

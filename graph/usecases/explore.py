@@ -6,7 +6,7 @@ took part in the same projects (ANR, CORDIS). Nodes are ``("lab", id)`` and
 key. Every function here is pure: it reads what it is given (a store's reads, a graph) and
 returns new values, so notebooks and tests call the same code.
 
-Loading the registers into a store is ``ingest.territory.load_registers``.
+Loading the registers into a store is ``ingest.registers.territory.load_registers``.
 """
 
 from __future__ import annotations

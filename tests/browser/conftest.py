@@ -26,8 +26,8 @@ from graph.settings import Settings
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.auth import Accounts
 from graph.usecases.pairing import PairingService
-from ingest.demo import load_demo
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.demo import load_demo
 from tests.integration.test_server import free_port
 
 CHROMIUM = os.environ.get("PASSERELLE_CHROMIUM", "/usr/bin/chromium")

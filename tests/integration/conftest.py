@@ -9,7 +9,7 @@ import pytest
 
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import GraphStore
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
 from tests.integration.world import World, build_world
 
 

@@ -19,7 +19,7 @@ from graph.settings import Settings
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from graph.usecases.auth import Accounts
 from graph.usecases.pairing import PairingService
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
 
 pytestmark = pytest.mark.integration
 

@@ -19,7 +19,7 @@ from graph.usecases.explore import (
     nodes_of,
     territory,
 )
-from ingest.territory import load_registers
+from ingest.registers.territory import load_registers
 from tests.shared_data import shared_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]

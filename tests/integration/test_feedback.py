@@ -22,7 +22,7 @@ from graph.rules.workflow import advance, open_introduction
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import GraphStore
 from graph.usecases.pairing import PairingService
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
 
 pytestmark = pytest.mark.integration
 

@@ -1,4 +1,4 @@
-"""ingest.fetch against a real HTTP server on 127.0.0.1: resume, retry, checksums, errors."""
+"""ingest.registers.fetch against a real HTTP server on 127.0.0.1: resume, retry, checksums, errors."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-import ingest.fetch as fetch_module
+import ingest.registers.fetch as fetch_module
 from graph.errors import InputError
-from ingest.fetch import Source, fetch
+from ingest.registers.fetch import Source, fetch
 
 pytestmark = pytest.mark.integration
 

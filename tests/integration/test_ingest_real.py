@@ -15,12 +15,12 @@ from api.main import create_app
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import GraphStore
 from graph.usecases.pairing import PairingService
-from ingest import anr
-from ingest.anr import coded_labs, ingest_anr
-from ingest.extract import SpacyExtractor
-from ingest.readers import RowError, open_rows, read_rows
-from ingest.resolve import name_key
-from ingest.rnsr import ingest_rnsr
+from ingest.language.extract import SpacyExtractor
+from ingest.registers import anr
+from ingest.registers.anr import coded_labs, ingest_anr
+from ingest.registers.readers import RowError, open_rows, read_rows
+from ingest.registers.resolve import name_key
+from ingest.registers.rnsr import ingest_rnsr
 from tests.cli import passerelle, passerelle_output
 from tests.shared_data import shared_data
 
@@ -159,8 +159,8 @@ def test_a_bad_register_path_is_a_clear_cli_error(tmp_path: Path) -> None:
 def test_every_register_gives_the_same_graph_in_both_stores(
     tmp_path: Path, neo4j_store: GraphStore, extractor: SpacyExtractor
 ) -> None:
-    from ingest.cordis import ingest_cordis
-    from ingest.extensions import ingest_esco, ingest_naf
+    from ingest.registers.cordis import ingest_cordis
+    from ingest.registers.extensions import ingest_esco, ingest_naf
 
     data = shared_data()
     sample = data / "cordis" / "horizon-europe-sample"

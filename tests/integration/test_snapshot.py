@@ -27,7 +27,7 @@ from graph.rules.scope import Scope
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.desk import Desk
 from graph.usecases.pairing import PairingService
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
 from tests.cli import CLI, REPO, passerelle
 from tests.integration.test_server import embedded_env, free_port
 from tests.shared_data import shared_data

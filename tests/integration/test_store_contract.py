@@ -19,8 +19,8 @@ from graph.rules.search import matches, order, query_words, search_key
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import GraphStore
 from graph.usecases.pairing import PairingService
-from ingest.demo import load_demo, read_demo
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.demo import load_demo, read_demo
 from tests.cli import passerelle_output
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j]

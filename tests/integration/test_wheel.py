@@ -160,8 +160,8 @@ def test_the_code_and_the_data_come_from_the_installed_wheel(installed: Installe
     out = installed.python(
         "import json, sys, api, graph, ingest\n"
         "from ingest import resources\n"
-        "from ingest.vocabulary import load_vocabulary\n"
-        "from ingest.demo import read_demo\n"
+        "from ingest.language.vocabulary import load_vocabulary\n"
+        "from ingest.registers.demo import read_demo\n"
         "labs, companies, needs = read_demo()\n"
         "print(json.dumps({'modules': [m.__file__ for m in (api, graph, ingest)],\n"
         "  'data': [str(r) for r in (resources.VOCABULARY, resources.DEMO,\n"

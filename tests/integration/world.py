@@ -27,8 +27,8 @@ from graph.store.ports import GraphStore
 from graph.usecases.auth import Accounts
 from graph.usecases.desk import Desk
 from graph.usecases.pairing import PairingService
-from ingest.demo import load_demo
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.demo import load_demo
 
 ROLES = ("anonymous", "sme_a", "sme_b", "officer", "researcher", "admin")
 COMPANY_A = Company(id="aceries-zephyr-quintal", name="Aciéries Zéphyr Quintal", city="Hayange")

@@ -2,7 +2,7 @@
 
 The real registers (RNSR: 4,506 units; ANR: 14,709 projects) are loaded as ``make run`` loads
 them, once without any description (registers only) and once with our descriptions of the
-Université de Lorraine's units (``ingest.quality``). Goals: an acceptable university unit in
+Université de Lorraine's units (``ingest.evaluation.quality``). Goals: an acceptable university unit in
 the top 3 for at least 90% of the held-out needs on the Lorraine graph; in the top 10 for at
 least 70% with the registers alone; and, in all of France, no suggestion of any top 5 that is
 not a research unit or shares no concept with the need.
@@ -17,8 +17,7 @@ import pytest
 import yaml
 
 from graph.usecases.pairing import PairingService
-from ingest.extract import SpacyExtractor
-from ingest.quality import (
+from ingest.evaluation.quality import (
     acceptable_units,
     load_graphs,
     read_needs,
@@ -26,6 +25,7 @@ from ingest.quality import (
     top_rate,
     units_by_acronym,
 )
+from ingest.language.extract import SpacyExtractor
 from ingest.resources import DESCRIPTIONS, yaml_files
 from tests.shared_data import shared_data
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
+from ingest.language.vocabulary import load_vocabulary
 from ingest.resources import ANR_PROGRAMMES
-from ingest.vocabulary import load_vocabulary
 from tests.shared_data import shared_data
 
 MAPPING = ANR_PROGRAMMES

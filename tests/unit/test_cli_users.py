@@ -21,7 +21,7 @@ from graph.rules.accounts import digest
 from graph.settings import Settings
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from graph.usecases.auth import Accounts, AuthError
-from ingest.demo import read_demo
+from ingest.registers.demo import read_demo
 from tests.cli import REPO, passerelle
 
 PASSWORD = "correct-horse-battery-42"

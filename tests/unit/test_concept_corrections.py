@@ -17,8 +17,8 @@ from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.auth import Accounts
 from graph.usecases.desk import Desk
 from graph.usecases.pairing import PairingService
-from ingest.demo import load_demo
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.demo import load_demo
 
 PASSWORD = "mot de passe des corrections"
 TEXT = (

@@ -21,7 +21,7 @@ from graph.ranking.context import ContextWeights, GraphContext, Topic
 from graph.ranking.matching import MatchIndex
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.pairing import PairingService
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
 
 
 def ex(*concepts: str, terms: tuple[str, ...] = ()) -> Extraction:

@@ -11,9 +11,9 @@ import pytest
 from graph.errors import InputError
 from graph.model import Lab
 from graph.store.embedded import EmbeddedGraphStore
-from ingest.cordis import ingest_cordis
-from ingest.extract import SpacyExtractor
-from ingest.resolve import company_id, lab_id
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.cordis import ingest_cordis
+from ingest.registers.resolve import company_id, lab_id
 from tests.shared_data import shared_data
 
 PROJECTS = """\

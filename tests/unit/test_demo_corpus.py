@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 from graph.text import fold as fold_text
-from ingest.demo import read_demo
+from ingest.registers.demo import read_demo
 from tests.shared_data import shared_data
 
 EXPECTED = (

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from graph.evaluation import evaluate
 from graph.model import Concept
-from ingest import eval_anr, eval_review
-from ingest.eval_anr import PartnerRow, QueryResult, outcome, split
-from ingest.extract import SpacyExtractor
+from ingest.evaluation import anr as eval_anr
+from ingest.evaluation import review as eval_review
+from ingest.evaluation.anr import PartnerRow, QueryResult, outcome, split
+from ingest.evaluation.metrics import evaluate
+from ingest.language.extract import SpacyExtractor
 from tests.shared_data import shared_data
 
 COMMITTEES = {

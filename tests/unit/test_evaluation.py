@@ -6,11 +6,11 @@ import math
 
 import pytest
 
-from graph.evaluation import evaluate, hit_at, ndcg_at, recall_at, reciprocal_rank
 from graph.model import Concept
-from ingest import eval_anr
-from ingest.eval_anr import PartnerRow, split
-from ingest.extract import SpacyExtractor
+from ingest.evaluation import anr as eval_anr
+from ingest.evaluation.anr import PartnerRow, split
+from ingest.evaluation.metrics import evaluate, hit_at, ndcg_at, recall_at, reciprocal_rank
+from ingest.language.extract import SpacyExtractor
 from tests.shared_data import shared_data
 
 

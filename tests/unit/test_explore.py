@@ -38,9 +38,9 @@ from graph.usecases.explore import (
     reach,
     territory,
 )
-from ingest.anr import ingest_anr
-from ingest.extract import SpacyExtractor
-from ingest.territory import load_registers
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.anr import ingest_anr
+from ingest.registers.territory import load_registers
 
 UL = ("Université de Lorraine", "CNRS")
 LABS = [

@@ -9,8 +9,8 @@ import pytest
 from graph.errors import InputError
 from graph.model import Concept
 from graph.store.embedded import EmbeddedGraphStore
-from ingest.extensions import ingest_esco, ingest_naf
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.extensions import ingest_esco, ingest_naf
 from tests.shared_data import shared_data
 
 

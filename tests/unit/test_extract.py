@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import ExtractionError
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
 
 
 def ids(extractor: SpacyExtractor, text: str) -> set[str]:
@@ -245,7 +245,7 @@ def test_the_analysed_vocabulary_is_cached_between_runs(
 TIES = """
 import json, sys
 from graph.model import Concept
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
 vocabulary = [
     Concept(id="algorithms", kind="skill", label_fr="algorithme", label_en="algorithm"),
     Concept(id="esco:algorithms", kind="skill", label_fr="algorithmes", label_en="algorithms",

@@ -19,8 +19,8 @@ from graph.rules.identity import (
 )
 from graph.rules.search import fold as search_fold
 from graph.text import slug
-from ingest import anr
-from ingest.resolve import company_id, name_key
+from ingest.registers import anr
+from ingest.registers.resolve import company_id, name_key
 from tests.shared_data import shared_data
 
 

@@ -9,11 +9,11 @@ import pytest
 
 from graph.errors import InputError
 from graph.store.embedded import EmbeddedGraphStore
-from ingest.anr import ingest_anr
-from ingest.extract import SpacyExtractor
-from ingest.readers import read_rows
-from ingest.resolve import company_id, name_key
-from ingest.rnsr import ingest_rnsr
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.anr import ingest_anr
+from ingest.registers.readers import read_rows
+from ingest.registers.resolve import company_id, name_key
+from ingest.registers.rnsr import ingest_rnsr
 
 RNSR_HEADER = (
     "numero_national_de_structure;libelle;sigle;code_postal;commune;tutelles;"
@@ -205,7 +205,7 @@ def test_a_lab_the_anr_file_names_with_and_without_its_code_is_one_lab_in_any_or
 
 def test_an_institution_named_with_a_unit_code_draws_no_other_row_into_that_unit() -> None:
     from graph.model import Lab
-    from ingest.resolve import LabNames, Merges
+    from ingest.registers.resolve import LabNames, Merges
 
     limsi = Lab(
         id="197217542U", name="Laboratoire d'informatique pour la mécanique", acronym="LIMSI"

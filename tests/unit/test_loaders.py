@@ -12,7 +12,7 @@ from pathlib import Path
 
 from graph.model import Concept
 from graph.store.embedded import EmbeddedGraphStore
-from ingest.loaders import REGISTERS, Param, batched
+from ingest.registers.loaders import REGISTERS, Param, batched
 from tests.cli import REPO, passerelle
 
 
@@ -59,8 +59,8 @@ def _imports(path: Path) -> list[tuple[str, str]]:
 
 def test_cordis_does_not_import_anr_and_the_evaluation_no_private_names() -> None:
     cordis = _imports(REPO / "ingest" / "cordis.py")
-    assert not [m for m, _ in cordis if m == "ingest.anr"]
-    for module in ("ingest/eval_anr.py", "graph/evaluation.py"):
+    assert not [m for m, _ in cordis if m == "ingest.registers.anr"]
+    for module in ("ingest/evaluation/anr.py", "ingest/evaluation/metrics.py"):
         private = [
             (m, n)
             for m, n in _imports(REPO / module)

@@ -12,9 +12,9 @@ from graph.ranking.context import ContextWeights
 from graph.rules.scope import Scope
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.pairing import PairingService
-from ingest.descriptions import ingest_descriptions
-from ingest.extract import SpacyExtractor
-from ingest.profiles import ProfileBuilder, Programme, load_programmes, topics
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.descriptions import ingest_descriptions
+from ingest.registers.profiles import ProfileBuilder, Programme, load_programmes, topics
 
 PROGRAMMES = {
     "CE08": Programme("CE08", "Matériaux métalliques et inorganiques", ("metals_alloys",)),

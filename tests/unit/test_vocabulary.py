@@ -13,7 +13,7 @@ import pytest
 from graph.errors import InputError
 from graph.model import Concept
 from graph.ranking.projection import concept_hierarchy
-from ingest.vocabulary import VOCABULARY_DIR, load_vocabulary
+from ingest.language.vocabulary import VOCABULARY_DIR, load_vocabulary
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -21,8 +21,8 @@ from graph.usecases.whatif import (
     score_parts,
     what_if,
 )
-from ingest.demo import load_demo
-from ingest.extract import SpacyExtractor
+from ingest.language.extract import SpacyExtractor
+from ingest.registers.demo import load_demo
 
 NEED = "need-039"  # forging simulation: LEM3 first, on its « forgeage »
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 from graph.errors import InputError
 from graph.store.ports import Extractor, GraphStore
-from ingest.anr import ingest_anr
-from ingest.demo import load_demo
-from ingest.descriptions import ingest_descriptions
-from ingest.loaders import Progress
-from ingest.readers import Report
+from ingest.language.vocabulary import load_vocabulary
+from ingest.registers.anr import ingest_anr
+from ingest.registers.demo import load_demo
+from ingest.registers.descriptions import ingest_descriptions
+from ingest.registers.loaders import Progress
+from ingest.registers.readers import Report
+from ingest.registers.rnsr import ingest_rnsr
 from ingest.resources import DESCRIPTIONS, Traversable, as_file, yaml_files
-from ingest.rnsr import ingest_rnsr
-from ingest.vocabulary import load_vocabulary
 
 DESCRIPTIONS_DIR = DESCRIPTIONS
 
@@ -65,7 +65,7 @@ def load_territory(
     """The vocabulary and (with ``demo``) the demo corpus, then the RNSR, the descriptions
     (our own, shipped in ``ingest/resources/descriptions``, unless others are given) and the ANR projects when
     the register files are in ``registers`` (only the first ``anr_sample`` projects when given:
-    see ``ingest.anr.ingest_anr``)."""
+    see ``ingest.registers.anr.ingest_anr``)."""
     if demo:
         loaded = Loaded(load_demo(store, extractor, progress))
     else:
@@ -142,8 +142,8 @@ def load_registers(
                 where=str(folder / names[0]),
             )
     if extractor is None:
-        from ingest.extract import SpacyExtractor
-        from ingest.vocabulary import load_vocabulary
+        from ingest.language.extract import SpacyExtractor
+        from ingest.language.vocabulary import load_vocabulary
 
         extensions = [c for c in store.concepts() if c.source != "passerelle"]
         extractor = SpacyExtractor([*load_vocabulary(), *extensions])

@@ -34,8 +34,8 @@ from graph import text as graph_text
 from graph.errors import ExtractionError
 from graph.model import Concept, ConceptMention, Extraction
 from graph.text import fold
-from ingest import normalize
-from ingest.normalize import (
+from ingest.language import normalize
+from ingest.language.normalize import (
     LINKING_WORDS,
     STOPWORDS_EN,
     STOPWORDS_FR,

@@ -1,7 +1,7 @@
 """The ANR evaluation read closely: year by year, by segment, and the queries Passerelle wins or
 loses against the best baseline, with why.
 
-``rolling`` repeats ``ingest.eval_anr.run_detailed`` for each test year Y, trained on the calls
+``rolling`` repeats ``ingest.evaluation.anr.run_detailed`` for each test year Y, trained on the calls
 before Y only (train <= Y - 1, test Y): the same code path as ``passerelle eval anr``, so the
 year 2020 gives the figures of ``make eval``. ``metric_table`` turns the runs into one row per
 year × method × segment (and the years pooled). ``wins_and_losses`` lists the queries where
@@ -23,8 +23,7 @@ from pathlib import Path
 from graph.model import Concept
 from graph.ranking.matching import Pairing
 from graph.store.ports import Extractor
-from ingest.anr import read_committees
-from ingest.eval_anr import (
+from ingest.evaluation.anr import (
     SMES,
     Detailed,
     K,
@@ -37,8 +36,9 @@ from ingest.eval_anr import (
     score_table,
     split,
 )
-from ingest.rnsr import read_domains
-from ingest.territory import ANR_FILES, RNSR_FILES, find
+from ingest.registers.anr import read_committees
+from ingest.registers.rnsr import read_domains
+from ingest.registers.territory import ANR_FILES, RNSR_FILES, find
 
 SEGMENTS = ("all", "sme", "cold_start")
 YEARS = 5
@@ -140,7 +140,7 @@ class Inputs:
     """What the evaluation reads from the registers' folder."""
 
     rows: list[PartnerRow]
-    """The ANR partner rows (``ingest.eval_anr.read_partners``)."""
+    """The ANR partner rows (``ingest.evaluation.anr.read_partners``)."""
     committees: dict[str, str]
     """Committee labels by code (``anr_committees_ces.csv`` beside the partners' file)."""
     domains: dict[str, str]
@@ -199,7 +199,7 @@ def last_years(rows: Iterable[PartnerRow], count: int) -> list[int]:
 
     Examples
     --------
-    >>> from ingest.eval_anr import PartnerRow
+    >>> from ingest.evaluation.anr import PartnerRow
     >>> rows = [PartnerRow("P", y, "CE01", "lab", "L", "", "L", "", "") for y in (2010, 2011, 2012)]
     >>> last_years(rows, 5)
     [2011, 2012]
@@ -214,7 +214,7 @@ def evaluated_years(rows: Iterable[PartnerRow], sample: int | None = None) -> li
 
     Examples
     --------
-    >>> from ingest.eval_anr import PartnerRow
+    >>> from ingest.evaluation.anr import PartnerRow
     >>> rows = [PartnerRow("P", y, "CE01", "lab", "L", "", "L", "", "") for y in range(2010, 2021)]
     >>> evaluated_years(rows), evaluated_years(rows, sample=1500)
     ([2016, 2017, 2018, 2019, 2020], [2018, 2019, 2020])
@@ -231,7 +231,7 @@ def sample_queries(queries: Sequence[Query], most: int | None) -> list[Query]:
 
     Examples
     --------
-    >>> from ingest.eval_anr import Query
+    >>> from ingest.evaluation.anr import Query
     >>> qs = [Query(str(i), "", "", "", "", "", "", "", set()) for i in range(10)]
     >>> [q.id for q in sample_queries(qs, 3)] == [q.id for q in sample_queries(qs, 3)]
     True
@@ -264,11 +264,11 @@ def rolling(
     Parameters
     ----------
     rows : sequence of PartnerRow
-        Every partner row (``ingest.eval_anr.read_partners``).
+        Every partner row (``ingest.evaluation.anr.read_partners``).
     years : iterable of int
         The test years (e.g. ``last_years(rows, 5)``).
     extractor, vocabulary, committees, domains
-        As for ``ingest.eval_anr.split`` and ``run_detailed``.
+        As for ``ingest.evaluation.anr.split`` and ``run_detailed``.
     most : int, optional
         At most this many queries per test year (``sample_queries``); default every query.
     progress : callable, optional
@@ -322,7 +322,7 @@ def lab_names(rows: Iterable[PartnerRow]) -> dict[str, str]:
 
     Examples
     --------
-    >>> from ingest.eval_anr import PartnerRow
+    >>> from ingest.evaluation.anr import PartnerRow
     >>> lab_names([PartnerRow("P", 2019, "CE01", "lab", "L1", "", "Old", "", ""),
     ...            PartnerRow("Q", 2020, "CE01", "lab", "L1", "", "New", "", "")])
     {'L1': 'New'}

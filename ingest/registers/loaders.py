@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 from graph.model import Company, Extraction, Lab, Participation
 from graph.ranking.track_record import derive_collaborations
 from graph.store.ports import Extractor, GraphStore
-from ingest.readers import Report
-from ingest.resolve import LabNames, Merges
+from ingest.registers.readers import Report
+from ingest.registers.resolve import LabNames, Merges
 
 if TYPE_CHECKING:
-    from ingest.profiles import ProfileBuilder
+    from ingest.registers.profiles import ProfileBuilder
 
 Progress = Callable[[str, int, int], None]
 """``progress(what, done, total)``: how far a load is; the command line draws it (or not)."""
@@ -75,7 +75,7 @@ class Partners:
     """What a project register's load knows of the store's partners, and writes of them.
 
     ``coded``: (name, RNSR code) of the labs the file names with their code, so that a lab it
-    names without one is the unit of that name (see ``ingest.resolve.LabNames``).
+    names without one is the unit of that name (see ``ingest.registers.resolve.LabNames``).
     """
 
     def __init__(
@@ -217,11 +217,11 @@ class Register:
 
 
 REGISTERS: tuple[Register, ...] = (
-    Register("rnsr", "ingest.rnsr:LOADER"),
-    Register("descriptions", "ingest.descriptions:LOADER"),
-    Register("anr", "ingest.anr:LOADER"),
-    Register("cordis", "ingest.cordis:LOADER"),
-    Register("esco", "ingest.extensions:ESCO"),
-    Register("naf", "ingest.extensions:NAF"),
+    Register("rnsr", "ingest.registers.rnsr:LOADER"),
+    Register("descriptions", "ingest.registers.descriptions:LOADER"),
+    Register("anr", "ingest.registers.anr:LOADER"),
+    Register("cordis", "ingest.registers.cordis:LOADER"),
+    Register("esco", "ingest.registers.extensions:ESCO"),
+    Register("naf", "ingest.registers.extensions:NAF"),
 )
 """Every register ``passerelle ingest`` loads, in the order its help lists them."""

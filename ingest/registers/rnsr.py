@@ -4,7 +4,7 @@ The register (``rnsr_structures_actives.csv``, ``;``-separated, multi-valued fie
 inside quotes) gives each unit's RNSR id, name, acronym, address, parent institutions (tutelles),
 parent units, French scientific domains and English ERC panels. The domains and panels go
 through the extraction pipeline (the panels as English) to become the unit's capabilities
-(``ingest.profiles``); a unit that already has a description keeps it, and its profile is built
+(``ingest.registers.profiles``); a unit that already has a description keeps it, and its profile is built
 from both.
 """
 
@@ -15,10 +15,10 @@ from pathlib import Path
 
 from graph.model import SUPPLIED_LAB_FIELDS, Lab
 from graph.store.ports import Extractor, GraphStore
-from ingest.loaders import RNSR_ID, Loader, Progress
-from ingest.profiles import ProfileBuilder
-from ingest.readers import Report, RowError, open_rows, read_rows
-from ingest.resolve import city_name
+from ingest.registers.loaders import RNSR_ID, Loader, Progress
+from ingest.registers.profiles import ProfileBuilder
+from ingest.registers.readers import Report, RowError, open_rows, read_rows
+from ingest.registers.resolve import city_name
 
 REQUIRED = ("numero_national_de_structure", "libelle", "commune")
 BATCH = 500

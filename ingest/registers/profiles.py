@@ -39,7 +39,7 @@ from graph.model import (
 )
 from graph.ranking.context import Topic
 from graph.store.ports import Extractor, GraphStore
-from ingest.loaders import Progress
+from ingest.registers.loaders import Progress
 from ingest.resources import ANR_PROGRAMMES, Traversable, read_yaml
 
 PROGRAMMES_FILE = ANR_PROGRAMMES

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from graph.model import Concept
 from graph.store.ports import Extractor, GraphStore
-from ingest.loaders import Loader, Progress, batched
-from ingest.readers import Report, RowError, read_rows
+from ingest.registers.loaders import Loader, Progress, batched
+from ingest.registers.readers import Report, RowError, read_rows
 
 ESCO_SKILLS = "skills_fr.csv"
 ESCO_GROUPS = "skillGroups_fr.csv"

@@ -9,7 +9,7 @@ normalised name (organisations count in track records but are never suggested); 
 written several ways becomes one node (the report lists the merges). Other partners (foreign,
 foundations, other public bodies without an RNSR code) are counted as ignored. Lab–company
 COLLABORATED_WITH edges are then derived from shared projects (``graph.ranking.track_record``), and
-the units' profiles take in the themes of their projects (``ingest.profiles``).
+the units' profiles take in the themes of their projects (``ingest.registers.profiles``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pathlib import Path
 from graph.errors import InputError
 from graph.model import Company, Lab, Participation, Project
 from graph.store.ports import Extractor, GraphStore
-from ingest.loaders import (
+from ingest.registers.loaders import (
     RNSR_ID,
     SIREN,
     Loader,
@@ -32,9 +32,9 @@ from ingest.loaders import (
     Progress,
     batched,
 )
-from ingest.profiles import ProfileBuilder
-from ingest.readers import Report, RowError, open_rows, read_rows
-from ingest.resolve import city_name, company_id
+from ingest.registers.profiles import ProfileBuilder
+from ingest.registers.readers import Report, RowError, open_rows, read_rows
+from ingest.registers.resolve import city_name, company_id
 
 COL_PROJECT = "id"
 COL_PROJECT_PORTAL = "Projet.Code_Decision_ANR"

@@ -23,9 +23,9 @@ from graph.rules.scope import Scope
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from graph.store.ports import Extractor
 from graph.usecases.pairing import PairingService
-from ingest.profiles import topics
+from ingest.registers.profiles import topics
+from ingest.registers.territory import load_territory
 from ingest.resources import read_yaml
-from ingest.territory import load_territory
 
 UNIVERSITY = Scope(institution="Université de Lorraine")
 

@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from graph.errors import InputError
 from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
 from graph.store.ports import Extractor, GraphStore
-from ingest.descriptions import read_descriptions
-from ingest.loaders import Progress
-from ingest.profiles import ProfileBuilder
+from ingest.language.vocabulary import load_vocabulary
+from ingest.registers.descriptions import read_descriptions
+from ingest.registers.loaders import Progress
+from ingest.registers.profiles import ProfileBuilder
 from ingest.resources import DEMO, UL_DESCRIPTIONS, Traversable, as_file, read_yaml
-from ingest.vocabulary import load_vocabulary
 
 DEMO_DIR = DEMO
 DESCRIPTIONS_FILE = UL_DESCRIPTIONS

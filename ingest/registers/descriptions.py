@@ -18,7 +18,7 @@ Format (YAML)::
 CSV: the same fields as columns (``rnsr``, ``text_fr``, ``text_en``, ``source``, ``date``,
 ``name``, ``acronym``, ``city``, ``postcode``), comma-separated, UTF-8. A description replaces
 the unit's earlier one; its profile is built again from it and from the register (see
-``ingest.profiles``). An entry that cannot be used is reported with the file, the entry and
+``ingest.registers.profiles``). An entry that cannot be used is reported with the file, the entry and
 the field, and skipped; nothing else is changed. Loading the same file twice changes nothing.
 """
 
@@ -34,9 +34,9 @@ from graph.errors import InputError
 from graph.model import Lab
 from graph.store.ports import Extractor, GraphStore
 from graph.usecases.pairing import MAX_TEXT_CHARS
-from ingest.loaders import RNSR_ID, Loader, Progress
-from ingest.profiles import ProfileBuilder
-from ingest.readers import Report, RowError, read_rows
+from ingest.registers.loaders import RNSR_ID, Loader, Progress
+from ingest.registers.profiles import ProfileBuilder
+from ingest.registers.readers import Report, RowError, read_rows
 from ingest.resources import read_yaml
 
 FIELDS = ("rnsr", "text_fr", "text_en", "source", "date", "name", "acronym", "city", "postcode")
@@ -201,7 +201,7 @@ class DescriptionsLoader:
     name = "descriptions"
     help = (
         "Descriptions d'unités fournies par les établissements / unit descriptions (see "
-        "ingest/descriptions.py for the format)."
+        "ingest/registers/descriptions.py for the format)."
     )
     source_help = "Fichier YAML ou CSV / YAML or CSV file"
     params = ()

@@ -30,10 +30,10 @@ from pathlib import Path
 
 from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.store.ports import Extractor, GraphStore
-from ingest.loaders import Loader, Param, PartnerBatch, Partners, Progress, batched
-from ingest.profiles import ProfileBuilder
-from ingest.readers import Report, RowError, open_rows, read_rows
-from ingest.resolve import city_name, company_id
+from ingest.registers.loaders import Loader, Param, PartnerBatch, Partners, Progress, batched
+from ingest.registers.profiles import ProfileBuilder
+from ingest.registers.readers import Report, RowError, open_rows, read_rows
+from ingest.registers.resolve import city_name, company_id
 
 SOURCE = "cordis"
 ID_PREFIX = "cordis:"

@@ -18,7 +18,7 @@ One code path: ``run_detailed`` runs every method on every query and keeps each 
 (ranking, recall, hit, rank of the first relevant lab, ``Detailed``); ``run`` returns its
 aggregates (``Detailed.summary``), the figures of ``passerelle eval anr``. The year-by-year
 evaluation and the wins and losses against the best baseline read the detailed runs
-(``ingest.eval_review``).
+(``ingest.evaluation.review``).
 """
 
 from __future__ import annotations
@@ -32,17 +32,17 @@ import bm25s
 import numpy as np
 import numpy.typing as npt
 
-from graph.evaluation import Scores, evaluate, hit_at, recall_at
 from graph.model import Concept, Extraction, Participation, Project
 from graph.ranking.context import ContextWeights, GraphContext
 from graph.ranking.matching import MatchIndex, Pairing
 from graph.ranking.track_record import log_scaled
 from graph.store.ports import Extractor
-from ingest import anr
-from ingest.loaders import RNSR_ID, SIREN
-from ingest.profiles import topics
-from ingest.readers import RowError, read_rows
-from ingest.resolve import company_id
+from ingest.evaluation.metrics import Scores, evaluate, hit_at, recall_at
+from ingest.registers import anr
+from ingest.registers.loaders import RNSR_ID, SIREN
+from ingest.registers.profiles import topics
+from ingest.registers.readers import RowError, read_rows
+from ingest.registers.resolve import company_id
 
 K = 10
 SMES = frozenset({"PME", "TPE"})
@@ -400,7 +400,7 @@ def score_table(
 
     Examples
     --------
-    >>> from ingest.eval_anr import Query
+    >>> from ingest.evaluation.anr import Query
     >>> q = Query("q", "P", "C", "", "CE01", "PME", "", "", {"L"})
     >>> table = score_table([QueryResult(q, {"m": outcome(["L", "M"], {"L"})})])
     >>> table["sme"]["m"].recall, table["cold_start"]["m"].n
@@ -426,7 +426,7 @@ class Detailed:
 
     ``summary()`` is what ``run`` returns (the aggregates of ``passerelle eval anr``);
     ``methods`` stays available to explain a ranking afterwards
-    (``ingest.eval_review.wins_and_losses``).
+    (``ingest.evaluation.review.wins_and_losses``).
     """
 
     data: Split
