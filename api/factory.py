@@ -7,15 +7,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api.settings import STORES, Settings
 from graph.errors import InputError, StoreUnavailable
 from graph.model import Concept
 from graph.rules.scope import Scope
-from graph.settings import STORES, Settings
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import GraphStore
 
 if TYPE_CHECKING:
     # imported when used: a command that only opens the store (stats, labs) needs neither
+    from graph.store.neo4j import Neo4jSettings
     from graph.usecases.pairing import PairingService
     from ingest.language.extract import SpacyExtractor
 
@@ -27,14 +28,28 @@ def new_store(settings: Settings, home: Path | None = None) -> GraphStore:
     if kind == "embedded":
         return EmbeddedGraphStore(home or settings.home)
     if kind == "neo4j":
-        from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+        from graph.store.neo4j import Neo4jGraphStore, open_driver
 
-        neo4j = Neo4jSettings.from_settings(settings)
+        neo4j = neo4j_settings(settings)
         return Neo4jGraphStore(open_driver(neo4j), neo4j.database)
     raise InputError(
         f"Stockage inconnu : {kind} (choix : {', '.join(STORES)})",
         f"Unknown store: {kind} (choices: {', '.join(STORES)})",
         where="store",
+    )
+
+
+def neo4j_settings(settings: Settings) -> Neo4jSettings:
+    """The Neo4j part of the deployment's settings."""
+    from graph.store.neo4j import Neo4jSettings
+
+    password = settings.neo4j_password
+    return Neo4jSettings(
+        uri=settings.neo4j_uri or Neo4jSettings.uri,
+        user=settings.neo4j_user,
+        password=password.get_secret_value() if password is not None else None,
+        database=settings.neo4j_database,
+        retry_seconds=settings.neo4j_retry_seconds,
     )
 
 

@@ -11,11 +11,11 @@ from fastapi.staticfiles import StaticFiles
 
 from api import errors, security
 from api.routes import auth, concepts, health, introductions, labs, match, needs, users
+from api.settings import Settings, load_settings
 from api.web import needs as need_pages
 from api.web import officer as officer_pages
 from api.web import pages
 from api.web.render import STATIC, error_page
-from graph.settings import Settings, load_settings
 from graph.usecases.auth import Accounts, Throttle
 from graph.usecases.desk import Desk
 from graph.usecases.pairing import PairingService

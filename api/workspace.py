@@ -22,7 +22,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, TextIO
 
 from api.factory import build_extractor, build_service, new_store
-from graph.settings import Settings, load_settings
+from api.settings import Settings, load_settings
 from graph.store.ports import GraphStore
 from ingest.registers.territory import ANR_FILES, RNSR_FILES, Loaded, find, load_territory
 

@@ -19,6 +19,7 @@ Goal: batched rows/s at least 50x one-transaction-per-row rows/s.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import statistics
 import subprocess
@@ -31,9 +32,11 @@ from pathlib import Path
 
 import numpy as np
 
+from api.factory import neo4j_settings
+from api.settings import load_settings
 from graph.model import Company, Extraction, Lab, Need
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
+from graph.store.neo4j import Neo4jGraphStore, open_driver
 from graph.store.ports import GraphStore
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
@@ -148,8 +151,7 @@ def main() -> int:
     }
 
     with neo4j_uri() as uri:
-        settings = Neo4jSettings.from_env()
-        settings = Neo4jSettings(uri, settings.user, settings.password, settings.database)
+        settings = dataclasses.replace(neo4j_settings(load_settings()), uri=uri)
         neo = Neo4jGraphStore(open_driver(settings), settings.database)
 
         def fresh() -> None:

@@ -24,9 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from api.settings import Settings
 from api.workspace import TextProgress, find_registers, open_workspace
 from graph.rules.accounts import Principal
-from graph.settings import Settings
 from graph.usecases.auth import Accounts
 from graph.usecases.desk import QUEUE_SUGGESTIONS, Desk
 from graph.usecases.pairing import PairingService

@@ -21,8 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from api.main import create_app  # noqa: E402
+from api.settings import Settings  # noqa: E402
 from graph.rules.accounts import Principal  # noqa: E402
-from graph.settings import Settings  # noqa: E402
 from graph.store.embedded import EmbeddedGraphStore  # noqa: E402
 from graph.usecases.auth import Accounts  # noqa: E402
 from graph.usecases.pairing import PairingService  # noqa: E402

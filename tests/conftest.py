@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.language.vocabulary import load_vocabulary
 from ingest.registers.demo import load_demo
-from tests.neo4j_server import Neo4jServer
+from tests.neo4j_server import Neo4jServer, open_neo4j_store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -54,7 +53,7 @@ OFFICER = ("agent.tests@passerelle.example", "mot de passe de test, assez long")
 @pytest.fixture(scope="session")
 def app(service: PairingService, tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The API over the demo store, with a tech-transfer officer's account (``OFFICER``)."""
-    from graph.settings import Settings
+    from api.settings import Settings
     from graph.usecases.auth import Accounts
 
     home = tmp_path_factory.mktemp("app-home")
@@ -106,11 +105,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture
 def neo4j_store(neo4j_uri: str) -> Iterator[Any]:
     """An empty Neo4j store (the database is wiped before each test)."""
-    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
-
-    settings = Neo4jSettings.from_env()
-    settings = dataclasses.replace(settings, uri=neo4j_uri)
-    store = Neo4jGraphStore(open_driver(settings), settings.database)
+    store = open_neo4j_store(neo4j_uri)
     store.wipe()
     yield store
     store.close()

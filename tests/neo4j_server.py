@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = REPO / "scripts" / "neo4j" / "neo4j.sh"
@@ -49,3 +51,14 @@ class Neo4jServer:
     def stop(self) -> None:
         """Stop it cleanly."""
         self._run("stop", timeout=120)
+
+
+def open_neo4j_store(uri: str) -> Any:
+    """A Neo4j store on the server at ``uri``, with the user, password and database the
+    settings name (the environment, then ``.env``); the caller closes it."""
+    from api.factory import neo4j_settings
+    from api.settings import load_settings
+    from graph.store.neo4j import Neo4jGraphStore, open_driver
+
+    settings = dataclasses.replace(neo4j_settings(load_settings()), uri=uri)
+    return Neo4jGraphStore(open_driver(settings), settings.database)

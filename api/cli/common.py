@@ -16,7 +16,7 @@ import typer
 from graph.errors import PasserelleError
 
 if TYPE_CHECKING:
-    from graph.settings import Settings
+    from api.settings import Settings
     from graph.store.ports import GraphStore
     from ingest.registers.loaders import Progress
     from ingest.registers.readers import Report
@@ -64,7 +64,7 @@ def friendly(fn: F) -> F:
 
 def read_settings(env_file: Path | None) -> None:
     """Read the settings, once, at the command line's entry (``passerelle --env-file``)."""
-    from graph.settings import load_settings
+    from api.settings import load_settings
 
     try:
         _read[:] = [load_settings(env_file)]

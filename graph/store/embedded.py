@@ -35,7 +35,6 @@ from graph.rules.search import order, query_words, search_key
 from graph.rules.workflow import Event, Introduction
 from graph.store.rows import check_disjoint, dump, is_list
 
-DEFAULT_HOME = Path.home() / ".local" / "share" / "passerelle"
 DB_NAME = "passerelle.sqlite3"
 
 _SCHEMA = """
@@ -209,24 +208,17 @@ class _Shape:
         )
 
 
-def default_home() -> Path:
-    """``$PASSERELLE_HOME`` when set (``graph.settings``), else ``~/.local/share/passerelle``."""
-    from graph.settings import load_settings
-
-    return load_settings().home
-
-
 class EmbeddedGraphStore:
     """The graph store in a single SQLite file under ``home``.
 
     Parameters
     ----------
-    home : Path, optional
-        Folder of the store; ``$PASSERELLE_HOME`` or ``~/.local/share/passerelle`` by default.
+    home : Path
+        Folder of the store (the deployment's ``$PASSERELLE_HOME``: ``api.settings``).
     """
 
-    def __init__(self, home: Path | None = None) -> None:
-        self.home = home or default_home()
+    def __init__(self, home: Path) -> None:
+        self.home = home
         try:
             self.home.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(

@@ -41,7 +41,6 @@ from graph.model import (
 from graph.rules.accounts import Credential, User
 from graph.rules.search import order, query_words, search_key
 from graph.rules.workflow import Event, Introduction
-from graph.settings import Settings
 from graph.store import cypher
 from graph.store.rows import check_disjoint, dump, load
 
@@ -64,24 +63,6 @@ class Neo4jSettings:
     retry_seconds: float = 5.0
     """How long managed transactions retry transient errors before giving up (API latency)."""
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Neo4jSettings:
-        """The Neo4j part of the deployment's settings."""
-        password = settings.neo4j_password
-        return cls(
-            uri=settings.neo4j_uri or cls.uri,
-            user=settings.neo4j_user,
-            password=password.get_secret_value() if password is not None else None,
-            database=settings.neo4j_database,
-            retry_seconds=settings.neo4j_retry_seconds,
-        )
-
-    @classmethod
-    def from_env(cls) -> Neo4jSettings:
-        """Settings from the environment (and ``.env``), defaults otherwise."""
-        from graph.settings import load_settings
-
-        return cls.from_settings(load_settings())
 
 
 def open_driver(settings: Neo4jSettings) -> neo4j.Driver:

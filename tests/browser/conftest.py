@@ -21,8 +21,8 @@ import pytest
 import uvicorn
 
 from api.main import create_app
+from api.settings import Settings
 from graph.rules.accounts import User
-from graph.settings import Settings
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.auth import Accounts
 from graph.usecases.pairing import PairingService

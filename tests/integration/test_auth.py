@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.security import CSRF_COOKIE, SESSION_COOKIE
+from api.settings import Settings
 from graph.errors import InputError
-from graph.settings import Settings
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from graph.usecases.auth import Accounts
 from graph.usecases.pairing import PairingService

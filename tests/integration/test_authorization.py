@@ -21,8 +21,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.security import POLICIES, served, unprotected
+from api.settings import Settings
 from graph.rules.accounts import Principal
-from graph.settings import Settings
 from tests.integration.world import (
     COMPANY_A,
     COMPANY_B,

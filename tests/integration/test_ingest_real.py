@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from ingest.registers.readers import RowError, open_rows, read_rows
 from ingest.registers.resolve import name_key
 from ingest.registers.rnsr import ingest_rnsr
 from tests.cli import passerelle, passerelle_output
+from tests.neo4j_server import open_neo4j_store
 from tests.shared_data import shared_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -125,10 +125,7 @@ def test_neo4j_gets_exactly_the_same_graph(
     neo4j_uri: str,
     extractor: SpacyExtractor,
 ) -> None:
-    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
-
-    settings = dataclasses.replace(Neo4jSettings.from_env(), uri=neo4j_uri)
-    neo = Neo4jGraphStore(open_driver(settings), settings.database)
+    neo = open_neo4j_store(neo4j_uri)
     try:
         neo.wipe()
         first = load_both(neo, extractor)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 from tests.cli import CLI, REPO, passerelle
 from tests.integration.test_server import free_port
 from tests.integration.test_store_contract import snapshot
-from tests.neo4j_server import Neo4jServer
+from tests.neo4j_server import Neo4jServer, open_neo4j_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j, pytest.mark.slow]
 
@@ -29,10 +28,7 @@ def _env(uri: str, home: Path) -> dict[str, str]:
 
 
 def _store(uri: str) -> Any:
-    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
-
-    settings = dataclasses.replace(Neo4jSettings.from_env(), uri=uri)
-    return Neo4jGraphStore(open_driver(settings), settings.database)
+    return open_neo4j_store(uri)
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import os
@@ -22,6 +21,7 @@ from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.demo import load_demo, read_demo
 from tests.cli import passerelle_output
+from tests.neo4j_server import open_neo4j_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
 
@@ -251,10 +251,7 @@ def both_demo(
     tmp_path_factory: pytest.TempPathFactory, neo4j_uri: str, extractor: SpacyExtractor
 ) -> Iterator[tuple[PairingService, PairingService]]:
     """The demo corpus loaded into an embedded store and into Neo4j, each loaded twice."""
-    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
-
-    settings = dataclasses.replace(Neo4jSettings.from_env(), uri=neo4j_uri)
-    neo = Neo4jGraphStore(open_driver(settings), settings.database)
+    neo = open_neo4j_store(neo4j_uri)
     neo.wipe()
     embedded = EmbeddedGraphStore(tmp_path_factory.mktemp("contract-demo"))
     for s in (embedded, neo):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from api.settings import Settings
 from api.workspace import TextProgress, find_registers, open_workspace
-from graph.settings import Settings
 from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.slow

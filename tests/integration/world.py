@@ -9,7 +9,6 @@ C a public one; an officer's note on each introduction holds ``NOTE_MARKER``.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from api.settings import Settings
 from graph.model import Company, Visibility
 from graph.rules.accounts import Principal, User
-from graph.settings import Settings
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import GraphStore
 from graph.usecases.auth import Accounts
@@ -29,6 +28,7 @@ from graph.usecases.desk import Desk
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.demo import load_demo
+from tests.neo4j_server import open_neo4j_store
 
 ROLES = ("anonymous", "sme_a", "sme_b", "officer", "researcher", "admin")
 COMPANY_A = Company(id="aceries-zephyr-quintal", name="Aciéries Zéphyr Quintal", city="Hayange")
@@ -93,11 +93,7 @@ def _store(kind: str, request: pytest.FixtureRequest, tmp: Path) -> Iterator[Gra
         yield store
         store.close()
         return
-    from graph.store.neo4j import Neo4jGraphStore, Neo4jSettings, open_driver
-
-    uri = request.getfixturevalue("neo4j_uri")
-    settings = dataclasses.replace(Neo4jSettings.from_env(), uri=uri)
-    neo = Neo4jGraphStore(open_driver(settings), settings.database)
+    neo = open_neo4j_store(request.getfixturevalue("neo4j_uri"))
     neo.wipe()
     yield neo
     neo.close()

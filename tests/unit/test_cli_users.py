@@ -16,9 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.settings import Settings
 from graph.model import Extraction
 from graph.rules.accounts import digest
-from graph.settings import Settings
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from graph.usecases.auth import Accounts, AuthError
 from ingest.registers.demo import read_demo

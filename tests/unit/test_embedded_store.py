@@ -9,7 +9,7 @@ import pytest
 
 from graph.errors import StoreError
 from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
-from graph.store.embedded import DB_NAME, EmbeddedGraphStore, default_home
+from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 
 CONCEPTS = [
     Concept(
@@ -121,13 +121,6 @@ def test_data_survives_reopening(tmp_path: Path) -> None:
     assert again.labs() == [LAB] and again.integrity_ok()
     again.close()
     assert (tmp_path / DB_NAME).exists()
-
-
-def test_home_comes_from_the_environment(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PASSERELLE_HOME", str(tmp_path / "x"))
-    assert default_home() == tmp_path / "x"
-    monkeypatch.delenv("PASSERELLE_HOME")
-    assert default_home() == Path.home() / ".local" / "share" / "passerelle"
 
 
 def test_unusable_home_is_a_clear_error(tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 """Typed settings: the README's table is the class's, `.env` is honoured below the environment,
-secrets are never printed, and nothing but graph/settings.py reads the environment."""
+secrets are never printed, and nothing but api/settings.py reads the environment."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from api.settings import DEFAULT_HOME, Settings, load_settings
 from graph.errors import InputError
-from graph.settings import DEFAULT_HOME, Settings, load_settings
 from tests.cli import REPO, passerelle
 
 SECRET = "s3cr3t-do-not-print"
@@ -145,7 +145,7 @@ def test_passerelle_settings_lists_them_with_secrets_masked(tmp_path: Path) -> N
 
 
 def test_nothing_else_reads_the_environment() -> None:
-    """graph/, ingest/ and api/ get their settings from graph/settings.py, never from os."""
+    """graph/, ingest/ and api/ get their settings from api/settings.py, never from os."""
     offenders = []
     for folder in ("graph", "ingest", "api"):
         for path in (REPO / folder).rglob("*.py"):
