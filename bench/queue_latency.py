@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from api.notebook.workspace import TextProgress, find_registers, open_workspace
 from api.settings import Settings
-from api.workspace import TextProgress, find_registers, open_workspace
 from graph.rules.accounts import Principal
 from graph.usecases.auth import Accounts
 from graph.usecases.desk import QUEUE_SUGGESTIONS, Desk

@@ -150,7 +150,7 @@ class Inputs:
 
 def read_inputs(registers: Path | None) -> Inputs | None:
     """The ANR partners, committees and RNSR domains of a registers' folder, ``None`` when the
-    ANR or RNSR file is missing (``api.workspace.find_registers`` finds the folder)."""
+    ANR or RNSR file is missing (``api.notebook.workspace.find_registers`` finds the folder)."""
     partners, rnsr = find(registers, ANR_FILES), find(registers, RNSR_FILES)
     if partners is None or rnsr is None:
         return None

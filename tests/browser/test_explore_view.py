@@ -7,7 +7,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph.usecases.explore import company, display_graph, interactive_html, lab
+from api.notebook.views import display_graph, interactive_html
+from graph.usecases.explore import company, lab
 
 
 def test_the_interactive_graph_draws_offline(browser: Any, tmp_path: Path) -> None:

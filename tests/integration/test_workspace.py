@@ -1,4 +1,4 @@
-"""api.workspace: the notebooks' one call that loads the territory's graph."""
+"""api.notebook.workspace: the notebooks' one call that loads the territory's graph."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from api.notebook.workspace import TextProgress, find_registers, open_workspace
 from api.settings import Settings
-from api.workspace import TextProgress, find_registers, open_workspace
 from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.slow

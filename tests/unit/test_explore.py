@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from api.notebook.views import display_graph, interactive_html
 from graph.errors import InputError
 from graph.model import (
     Company,
@@ -30,9 +31,7 @@ from graph.usecases.explore import (
     company,
     degree_table,
     degrees_by,
-    display_graph,
     heaviest_edges,
-    interactive_html,
     lab,
     lab_projection,
     reach,
