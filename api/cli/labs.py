@@ -54,7 +54,7 @@ def labs(
 def labs_show(lab_id: str, as_json: JsonOpt = False, store: StoreOpt = None) -> None:
     """Un laboratoire, ses compétences et ses entreprises partenaires / one lab in detail."""
     from api.factory import build_service
-    from api.schemas import industry_record
+    from api.schemas.views import industry_record
 
     with open_store(store) as s:
         service = build_service(s, settings=settings(store))

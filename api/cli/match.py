@@ -10,7 +10,7 @@ import typer
 from api.cli.common import StoreOpt, friendly, open_store, settings
 
 if TYPE_CHECKING:
-    from api.schemas import ExplanationPublic
+    from api.schemas.views import ExplanationPublic
 
 
 def breakdown(e: ExplanationPublic, width: int = 30, rows: int = 5) -> list[str]:
@@ -50,7 +50,7 @@ def match(
     """Propose des laboratoires pour un besoin / suggest labs for a need (by default in the
     deployment's territory: $PASSERELLE_INSTITUTION, « Université de Lorraine »)."""
     from api.factory import build_service
-    from api.schemas import MatchResponse, concepts_public, pairings_public, scope_public
+    from api.schemas.views import MatchResponse, concepts_public, pairings_public, scope_public
     from graph.rules.scope import Scope
 
     scope = None

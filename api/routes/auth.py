@@ -13,17 +13,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import AccountsDep, PrincipalDep
-from api.desk_schemas import (
-    Me,
-    PersonalTokenCreate,
-    PersonalTokenCreated,
-    TokenId,
-    TokenInfo,
-    TokenOut,
-    me_view,
-    token_info,
-)
 from api.errors import BODY_ERRORS, error_responses, require_json
+from api.schemas.desk import Me, PersonalTokenCreated, TokenInfo, TokenOut, me_view, token_info
+from api.schemas.requests import PersonalTokenCreate, TokenId
 from api.security import CSRF_COOKIE, SESSION_COOKIE, client_of
 from api.web.i18n import LANG_COOKIE, lang_of, translator
 from api.web.pages import safe_next

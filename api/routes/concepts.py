@@ -6,7 +6,8 @@ from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep
 from api.errors import error_responses
-from api.schemas import LINE_PATTERN, MAX_QUERY_CHARS, ConceptEntry, Limit, concept_entry
+from api.schemas.requests import LINE_PATTERN, MAX_QUERY_CHARS, Limit
+from api.schemas.views import ConceptEntry, concept_entry
 
 router = APIRouter(prefix="/api/concepts", tags=["concepts"])
 

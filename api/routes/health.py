@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import ServiceDep
 from api.errors import error_responses
-from api.schemas import Health, Readiness
+from api.schemas.views import Health, Readiness
 from graph.errors import StoreUnavailable
 
 router = APIRouter(tags=["health"])

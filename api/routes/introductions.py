@@ -10,18 +10,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import DeskDep, PrincipalDep
-from api.desk_schemas import (
+from api.errors import BODY_ERRORS, error_responses, require_json
+from api.schemas.desk import IntroductionView, QueueItem, introduction_view
+from api.schemas.requests import (
     ID_PATTERN,
     IntroductionCreate,
     IntroductionId,
-    IntroductionView,
     NoteCreate,
-    QueueItem,
     Transition,
-    introduction_view,
 )
-from api.errors import BODY_ERRORS, error_responses, require_json
-from api.schemas import lab_public, need_public
+from api.schemas.views import lab_public, need_public
 from graph.rules.workflow import NeedStatus, Status
 
 router = APIRouter(prefix="/api", tags=["introductions"])

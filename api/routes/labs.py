@@ -6,15 +6,11 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.errors import error_responses
-from api.schemas import (
-    LINE_PATTERN,
-    MAX_OFFSET,
-    MAX_QUERY_CHARS,
+from api.schemas.requests import LINE_PATTERN, MAX_OFFSET, MAX_QUERY_CHARS, LabId, Limit
+from api.schemas.views import (
     LabDetail,
-    LabId,
     LabOpportunities,
     LabPublic,
-    Limit,
     OpportunityPublic,
     explanation_public,
     lab_detail,

@@ -6,13 +6,8 @@ from fastapi import APIRouter, Depends
 
 from api.deps import ServiceDep
 from api.errors import BODY_ERRORS, error_responses, require_json
-from api.schemas import (
-    MatchRequest,
-    MatchResponse,
-    concepts_public,
-    pairings_public,
-    scope_public,
-)
+from api.schemas.requests import MatchRequest
+from api.schemas.views import MatchResponse, concepts_public, pairings_public, scope_public
 
 router = APIRouter(prefix="/api", tags=["match"])
 

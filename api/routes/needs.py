@@ -8,22 +8,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import DeskDep, PrincipalDep
-from api.desk_schemas import (
-    DeclinedLab,
-    NeedDetail,
-    NeedEdit,
-    NeedPairingsView,
-    NeedWithdrawn,
-    need_detail,
-)
 from api.errors import BODY_ERRORS, error_responses, require_json
-from api.schemas import (
-    LINE_PATTERN,
-    Limit,
+from api.schemas.desk import DeclinedLab, NeedDetail, NeedPairingsView, NeedWithdrawn, need_detail
+from api.schemas.requests import LINE_PATTERN, Limit, NeedEdit, NeedId, NeedSubmit
+from api.schemas.views import (
     NeedCreated,
-    NeedId,
     NeedPublic,
-    NeedSubmit,
     concepts_public,
     lab_public,
     need_public,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from api.deps import AccountsDep
-from api.desk_schemas import UserCreate, UserId, UserView, user_view
 from api.errors import BODY_ERRORS, error_responses, require_json
+from api.schemas.desk import UserView, user_view
+from api.schemas.requests import UserCreate, UserId
 from graph.errors import NotFoundError
 
 router = APIRouter(prefix="/api/users", tags=["accounts"])

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
-from api.schemas import MAX_QUERY_CHARS, pairings_public
+from api.schemas.requests import MAX_QUERY_CHARS
+from api.schemas.views import pairings_public
 from api.web.render import message_of, page
 from graph.errors import InputError
 from graph.model import VISIBILITIES, Extraction, Visibility

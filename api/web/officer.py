@@ -15,8 +15,8 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
-from api.desk_schemas import ID_PATTERN, IntroductionId
-from api.schemas import LINE_PATTERN, MAX_QUERY_CHARS, LabId, lab_detail
+from api.schemas.requests import ID_PATTERN, LINE_PATTERN, MAX_QUERY_CHARS, IntroductionId, LabId
+from api.schemas.views import lab_detail
 from api.web.render import message_of, page
 from graph.errors import ConflictError, InputError, NotFoundError
 from graph.rules.accounts import Principal

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import ServiceDep
-from api.schemas import concept_entry, concepts_public, pairings_public
+from api.schemas.views import concept_entry, concepts_public, pairings_public
 from api.web.i18n import LANG_COOKIE, LANGS
 from api.web.render import message_of, page
 from graph.errors import InputError

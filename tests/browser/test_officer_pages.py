@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import pytest
 
-from api.schemas import IndustryPartner, IndustryRecord
+from api.schemas.views import IndustryPartner, IndustryRecord
 from api.web import officer
 from graph.model import Need
 from graph.rules.accounts import Principal

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.schemas import (
+from api.schemas.views import (
     ConceptEntry,
     IndustryPartner,
     LabDetail,

@@ -1,14 +1,14 @@
-"""Request and response bodies of the HTTP API, kept apart from the domain model."""
+"""What the API answers about labs, concepts, needs and pairings: views of the domain's values
+(each view shows or hides every field of its model), and the conversions."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
-from fastapi import Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field
 
-from api.errors import check_chars
+from api import explain
 from graph.model import (
     Company,
     Concept,
@@ -21,171 +21,12 @@ from graph.model import (
     ProfileSource,
     Visibility,
 )
-from graph.ranking.matching import ConceptContribution, Pairing
+from graph.ranking.matching import Pairing
 from graph.ranking.track_record import TrackRecords
-from graph.rules.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
-from graph.rules.scope import MAX_SCOPE_CHARS, Scope
 from graph.rules.workflow import NeedStatus
 from graph.text import surface_words
 from graph.usecases.desk import NeedRecord
-from graph.usecases.pairing import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS, RankedLab, ScopeUsed
-from ingest.registers.descriptions import provenance as description_provenance
-
-# -- requests -----------------------------------------------------------------------------
-# Every string field has a maximum length and a pattern, both in the OpenAPI document; the
-# patterns are checked with Python's ``re`` (``regex_engine``), the engine the fuzzer generates
-# with, so that the document and the checks agree.
-"""Longest need title, in characters."""
-MAX_ID_CHARS = 300
-"""Longest lab or need id in a path (lab ids of registers' partners are normalised names)."""
-MAX_QUERY_CHARS = 200
-"""Longest search query, in characters."""
-MAX_OFFSET = 1_000_000
-"""Largest ``offset`` of a page of labs (far beyond any graph we hold; keeps it a 64-bit integer
-for the stores)."""
-
-_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-"""Control characters other than tab, line feed and carriage return."""
-# Lone surrogates are refused by ``_Request``'s validator, not by the patterns: the fuzzer's
-# schema validator (Rust) cannot compile a surrogate range and would drop the whole pattern.
-TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
-"""Some character other than a space, and no control character."""
-NAME_PATTERN = rf"^(?:_|[^\w{_CONTROL}])*[^\W_][^{_CONTROL}]*$"
-"""At least one letter or digit, and no control character."""
-LINE_PATTERN = rf"^[^{_CONTROL}\n\r]*$"
-"""No control character, no line break (query and path parameters; the URL cannot carry a
-lone surrogate). Written for both regular expression engines (Python's and pydantic's)."""
-SIREN_PATTERN = r"^[0-9]{3} ?[0-9]{3} ?[0-9]{3}$"
-"""Nine digits, optionally in groups of three (« 552 100 554 »); the Luhn key is checked too."""
-
-
-Siren = Annotated[
-    str, Field(max_length=11, pattern=SIREN_PATTERN, json_schema_extra={"format": "siren"})
-]
-"""A SIREN as the API takes it; ``format: siren`` tells a client (or a fuzzer) that its last
-digit is a Luhn key."""
-
-
-def _integral(value: object) -> object:
-    """JSON Schema counts 10.0 as an integer: take it as 10 (any other float stays refused)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-JsonInt = Annotated[int, BeforeValidator(_integral)]
-"""An integer as JSON Schema has it: ``10`` or ``10.0``, never ``"10"`` nor ``true``."""
-
-
-class _Request(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_forbidden_char(cls, value: object) -> object:
-        """No text field holds a lone surrogate or a control character (422)."""
-        return check_chars(value) if isinstance(value, str) else value
-
-
-class ScopeRequest(_Request):
-    """Which units may be suggested (see ``graph.rules.scope.Scope``); ``{}`` is all of France."""
-
-    institution: str | None = Field(
-        None,
-        max_length=MAX_SCOPE_CHARS,
-        pattern=LINE_PATTERN,
-        description="Établissement de tutelle, nom ou sigle RNSR (« Université de Lorraine », "
-        "« LORRAINE »).",
-    )
-    region: str | None = Field(
-        None,
-        max_length=MAX_SCOPE_CHARS,
-        pattern=LINE_PATTERN,
-        description="Région (« Grand Est »), d'après le code postal des unités.",
-    )
-
-    def to_scope(self) -> Scope:
-        """The domain's scope."""
-        return Scope(institution=self.institution, region=self.region)
-
-
-class MatchRequest(_Request):
-    """A need in free text, French or English."""
-
-    text: str = Field(
-        max_length=MAX_TEXT_CHARS,
-        pattern=TEXT_PATTERN,
-        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
-    )
-    limit: JsonInt = Field(
-        10, ge=1, le=MAX_LIMIT, description="Nombre de laboratoires proposés (1 à 100)."
-    )
-    scope: ScopeRequest | None = Field(
-        None,
-        description='Périmètre : {"institution": …} ou {"region": …} ; {} pour toute la '
-        "France ; absent : le périmètre par défaut du déploiement.",
-    )
-
-
-class NeedSubmit(_Request):
-    """A need to store. An SME account submits for its own company (``company`` may be left
-    out); an officer names the company it submits for, identified by its SIREN when given
-    (checked with its Luhn key), otherwise by its name and its city: the same name in another
-    city is another company (see ``graph.rules.identity``)."""
-
-    title: str = Field(
-        max_length=MAX_TITLE_CHARS,
-        pattern=TEXT_PATTERN,
-        description=f"Titre court du besoin (au plus {MAX_TITLE_CHARS} caractères).",
-    )
-    text: str = Field(
-        max_length=MAX_TEXT_CHARS,
-        pattern=TEXT_PATTERN,
-        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
-    )
-    visibility: Visibility = Field(
-        "confidential",
-        description="confidential (l'entreprise et les chargés de valorisation ; par défaut), "
-        "anonymous (les chercheurs voient le texte, jamais l'entreprise), public (tout compte)",
-    )
-    company: str | None = Field(
-        None,
-        max_length=MAX_COMPANY_CHARS,
-        pattern=NAME_PATTERN,
-        description=f"Nom de l'entreprise (au plus {MAX_COMPANY_CHARS} caractères, au moins une "
-        "lettre ou un chiffre).",
-    )
-    city: str | None = Field(
-        None,
-        max_length=MAX_CITY_CHARS,
-        pattern=NAME_PATTERN,
-        description="Ville de l'entreprise : avec le nom, elle l'identifie quand le SIREN manque.",
-    )
-    siren: Siren | None = Field(
-        None,
-        description="SIREN de l'entreprise (9 chiffres, clé de Luhn) : l'identifie à lui seul.",
-    )
-
-
-LabId = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=MAX_ID_CHARS,
-        pattern=LINE_PATTERN,
-        description="Numéro RNSR du laboratoire (ou id d'un partenaire de projet).",
-    ),
-]
-NeedId = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=MAX_ID_CHARS,
-        pattern=LINE_PATTERN,
-        description="Identifiant du besoin (need-…).",
-    ),
-]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Nombre de résultats (1 à 100).")]
+from graph.usecases.pairing import RankedLab, ScopeUsed
 
 
 class _Mirror(BaseModel):
@@ -254,6 +95,8 @@ _LAB_DETAILS = frozenset(
     {"description", "postcode", "institutions", "domains", "kind", "description_source"}
 )
 """What a lab's page shows beyond its public view."""
+
+
 _LAB_PRIVATE = frozenset(
     {"parent_ids", "institution_codes", "panels", "description_en", "profile_key"}
 )
@@ -499,7 +342,6 @@ class Readiness(BaseModel):
     """Research units in the snapshot."""
 
 
-# -- conversions --------------------------------------------------------------------------
 def concepts_public(
     extraction: Extraction, labels: Mapping[str, tuple[str, str]]
 ) -> list[ConceptPublic]:
@@ -563,57 +405,15 @@ def scope_public(used: ScopeUsed) -> ScopePublic:
     )
 
 
-def provenance(c: ConceptContribution, lab: Lab | None) -> tuple[str, str]:
-    """Where a lab's capability comes from, in French and English."""
-    fr: list[str] = []
-    en: list[str] = []
-    if "description" in c.lab_sources:
-        source = lab.description_source if lab else None
-        fr.append(description_provenance(source, "fr"))
-        en.append(description_provenance(source, "en"))
-    if "register" in c.lab_sources:
-        fr.append("sa fiche au registre RNSR (domaines scientifiques, panels ERC)")
-        en.append("its RNSR register entry (scientific domains, ERC panels)")
-    if "anr" in c.lab_sources:
-        projects = [e for e in c.lab_evidence if e.startswith("projets ANR")]
-        fr.extend(f"ses {e}" for e in projects[:2])
-        en.extend(f"its ANR {e.removeprefix('projets ANR ')}" for e in projects[:2])
-    if "cordis" in c.lab_sources:
-        fr.append("ses projets européens (CORDIS)")
-        en.append("its European projects (CORDIS)")
-    if not fr:
-        return "", ""
-    return "d'après " + " et ".join(fr), "from " + " and ".join(en)
-
-
 def explanation_public(p: Pairing, lab: Lab | None = None, text: str = "") -> ExplanationPublic:
     """Public view of a pairing's explanation, with a one-line summary in each language;
     ``text`` is the need's, to show its words rather than their stems."""
     e = p.explanation
-    top = e.concepts[:4]
-    fr_parts = ", ".join(f"{c.label_fr} (+{c.contribution:.2f})" for c in top)
-    en_parts = ", ".join(f"{c.label_en} (+{c.contribution:.2f})" for c in top)
     shown = surface_words([t.term for t in e.terms], text)
-    words = ", ".join(dict.fromkeys(shown.get(t.term, t.term) for t in e.terms[:5]))
-    origin_fr, origin_en = provenance(top[0], lab) if top else ("", "")
-    themes = [c for c in e.context if c.detail]
-    summary = (
-        f"Concepts partagés : {fr_parts or 'aucun'}"
-        + (f" — {origin_fr}" if origin_fr else "")
-        + (f" ; mots communs : {words}" if words else "")
-        + "".join(f" ; {c.label_fr} : {c.detail}" for c in themes)
-        + "."
-    )
-    summary_en = (
-        f"Shared concepts: {en_parts or 'none'}"
-        + (f" — {origin_en}" if origin_en else "")
-        + (f"; shared words: {words}" if words else "")
-        + "".join(f"; {c.label_en}: {c.detail}" for c in themes)
-        + "."
-    )
+    summary, summary_en = explain.summary(e, lab, shown)
     concepts = []
     for c in e.concepts:
-        origin_fr, origin_en = provenance(c, lab)
+        origin_fr, origin_en = explain.provenance(c, lab)
         concepts.append(
             SharedConcept(
                 id=c.concept_id,

@@ -1,15 +1,11 @@
-"""Requests and views of accounts, needs' life and introductions (the signed-in side)."""
+"""What the API answers on the signed-in side: accounts and tokens, needs' life, introductions
+and the queue (views of ``graph.usecases.desk``'s records)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from pydantic import BaseModel, Field
 
-from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
-
-from api.schemas import (
-    NAME_PATTERN,
-    TEXT_PATTERN,
+from api.schemas.views import (
     LabPublic,
     NeedPublic,
     PairingPublic,
@@ -17,29 +13,9 @@ from api.schemas import (
     lab_public,
     need_public,
 )
-from graph.model import Visibility
 from graph.rules.accounts import Credential, Role, User
-from graph.rules.workflow import MAX_NOTE_CHARS, Event, Introduction, NeedStatus, Status
-from graph.usecases.auth import EMAIL_PATTERN
+from graph.rules.workflow import Event, Introduction, NeedStatus, Status
 from graph.usecases.desk import IntroductionRecord, NeedRecord
-from graph.usecases.pairing import MAX_TEXT_CHARS, MAX_TITLE_CHARS
-
-ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
-IntroductionId = Annotated[
-    str,
-    Path(max_length=100, pattern=ID_PATTERN, description="identifiant de l'introduction (intro-…)"),
-]
-TokenId = Annotated[
-    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du jeton")
-]
-UserId = Annotated[
-    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du compte (user-…)")
-]
-NOTE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-
-
-class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class TokenOut(BaseModel):
@@ -70,14 +46,6 @@ def me_view(user: User) -> Me:
     )
 
 
-class PersonalTokenCreate(_Request):
-    """A personal token for scripts and notebooks."""
-
-    name: str = Field(
-        max_length=100, pattern=NAME_PATTERN, description="à quoi il sert / what it is for"
-    )
-
-
 class TokenInfo(BaseModel):
     """A personal token, without its secret."""
 
@@ -97,16 +65,6 @@ class PersonalTokenCreated(TokenInfo):
     token: str
 
 
-class UserCreate(_Request):
-    """A new account (admins)."""
-
-    email: str = Field(max_length=320, pattern=f"^{EMAIL_PATTERN}$")
-    role: Role
-    password: str = Field(min_length=12, max_length=1024)
-    company: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
-    lab_id: str | None = Field(None, max_length=100, pattern=ID_PATTERN)
-
-
 class UserView(Me):
     """An account, as admins see it (never its password hash)."""
 
@@ -124,42 +82,12 @@ def user_view(user: User) -> UserView:
     )
 
 
-class NeedEdit(_Request):
-    """What to change in a need (fields left out stay)."""
-
-    title: str | None = Field(None, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)
-    text: str | None = Field(None, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)
-    visibility: Visibility | None = None
-
-
 class NeedWithdrawn(BaseModel):
     """A need withdrawn: its text is gone from the store."""
 
     id: str
     withdrawn: bool = True
     introductions_declined: int
-
-
-class IntroductionCreate(_Request):
-    """Open an introduction of a need's company to a lab."""
-
-    need_id: str = Field(pattern=ID_PATTERN)
-    lab_id: str = Field(pattern=ID_PATTERN)
-    note: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
-
-
-class Transition(_Request):
-    """Move an introduction: to its next step, or ``declined`` with a ``reason``."""
-
-    to: Status
-    note: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
-    reason: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
-
-
-class NoteCreate(_Request):
-    """A note on an introduction's trail."""
-
-    note: str = Field(min_length=1, max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
 
 
 class EventView(BaseModel):

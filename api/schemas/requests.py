@@ -1,0 +1,265 @@
+"""What clients send: request bodies and path and query parameters, each text field with its
+length and pattern (in the OpenAPI document too)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from api.errors import check_chars
+from graph.model import Visibility
+from graph.rules.accounts import Role
+from graph.rules.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
+from graph.rules.scope import MAX_SCOPE_CHARS, Scope
+from graph.rules.workflow import MAX_NOTE_CHARS, Status
+from graph.usecases.auth import EMAIL_PATTERN
+from graph.usecases.pairing import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+
+# Every string field has a maximum length and a pattern, both in the OpenAPI document; the
+# patterns are checked with Python's ``re`` (``regex_engine``), the engine the fuzzer generates
+# with, so that the document and the checks agree.
+
+
+MAX_ID_CHARS = 300
+"""Longest lab or need id in a path (lab ids of registers' partners are normalised names)."""
+
+
+MAX_QUERY_CHARS = 200
+"""Longest search query, in characters."""
+
+
+MAX_OFFSET = 1_000_000
+"""Largest ``offset`` of a page of labs (far beyond any graph we hold; keeps it a 64-bit integer
+for the stores)."""
+
+
+_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+"""Control characters other than tab, line feed and carriage return."""
+
+
+# Lone surrogates are refused by ``_Request``'s validator, not by the patterns: the fuzzer's
+# schema validator (Rust) cannot compile a surrogate range and would drop the whole pattern.
+TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
+"""Some character other than a space, and no control character."""
+
+
+NAME_PATTERN = rf"^(?:_|[^\w{_CONTROL}])*[^\W_][^{_CONTROL}]*$"
+"""At least one letter or digit, and no control character."""
+
+
+LINE_PATTERN = rf"^[^{_CONTROL}\n\r]*$"
+"""No control character, no line break (query and path parameters; the URL cannot carry a
+lone surrogate). Written for both regular expression engines (Python's and pydantic's)."""
+
+
+SIREN_PATTERN = r"^[0-9]{3} ?[0-9]{3} ?[0-9]{3}$"
+"""Nine digits, optionally in groups of three (« 552 100 554 »); the Luhn key is checked too."""
+
+
+ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
+
+
+NOTE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+Siren = Annotated[
+    str, Field(max_length=11, pattern=SIREN_PATTERN, json_schema_extra={"format": "siren"})
+]
+"""A SIREN as the API takes it; ``format: siren`` tells a client (or a fuzzer) that its last
+digit is a Luhn key."""
+
+
+def _integral(value: object) -> object:
+    """JSON Schema counts 10.0 as an integer: take it as 10 (any other float stays refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+JsonInt = Annotated[int, BeforeValidator(_integral)]
+"""An integer as JSON Schema has it: ``10`` or ``10.0``, never ``"10"`` nor ``true``."""
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_forbidden_char(cls, value: object) -> object:
+        """No text field holds a lone surrogate or a control character (422)."""
+        return check_chars(value) if isinstance(value, str) else value
+
+
+class _LaxRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ScopeRequest(_Request):
+    """Which units may be suggested (see ``graph.rules.scope.Scope``); ``{}`` is all of France."""
+
+    institution: str | None = Field(
+        None,
+        max_length=MAX_SCOPE_CHARS,
+        pattern=LINE_PATTERN,
+        description="Établissement de tutelle, nom ou sigle RNSR (« Université de Lorraine », "
+        "« LORRAINE »).",
+    )
+    region: str | None = Field(
+        None,
+        max_length=MAX_SCOPE_CHARS,
+        pattern=LINE_PATTERN,
+        description="Région (« Grand Est »), d'après le code postal des unités.",
+    )
+
+    def to_scope(self) -> Scope:
+        """The domain's scope."""
+        return Scope(institution=self.institution, region=self.region)
+
+
+class MatchRequest(_Request):
+    """A need in free text, French or English."""
+
+    text: str = Field(
+        max_length=MAX_TEXT_CHARS,
+        pattern=TEXT_PATTERN,
+        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
+    )
+    limit: JsonInt = Field(
+        10, ge=1, le=MAX_LIMIT, description="Nombre de laboratoires proposés (1 à 100)."
+    )
+    scope: ScopeRequest | None = Field(
+        None,
+        description='Périmètre : {"institution": …} ou {"region": …} ; {} pour toute la '
+        "France ; absent : le périmètre par défaut du déploiement.",
+    )
+
+
+class NeedSubmit(_Request):
+    """A need to store. An SME account submits for its own company (``company`` may be left
+    out); an officer names the company it submits for, identified by its SIREN when given
+    (checked with its Luhn key), otherwise by its name and its city: the same name in another
+    city is another company (see ``graph.rules.identity``)."""
+
+    title: str = Field(
+        max_length=MAX_TITLE_CHARS,
+        pattern=TEXT_PATTERN,
+        description=f"Titre court du besoin (au plus {MAX_TITLE_CHARS} caractères).",
+    )
+    text: str = Field(
+        max_length=MAX_TEXT_CHARS,
+        pattern=TEXT_PATTERN,
+        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
+    )
+    visibility: Visibility = Field(
+        "confidential",
+        description="confidential (l'entreprise et les chargés de valorisation ; par défaut), "
+        "anonymous (les chercheurs voient le texte, jamais l'entreprise), public (tout compte)",
+    )
+    company: str | None = Field(
+        None,
+        max_length=MAX_COMPANY_CHARS,
+        pattern=NAME_PATTERN,
+        description=f"Nom de l'entreprise (au plus {MAX_COMPANY_CHARS} caractères, au moins une "
+        "lettre ou un chiffre).",
+    )
+    city: str | None = Field(
+        None,
+        max_length=MAX_CITY_CHARS,
+        pattern=NAME_PATTERN,
+        description="Ville de l'entreprise : avec le nom, elle l'identifie quand le SIREN manque.",
+    )
+    siren: Siren | None = Field(
+        None,
+        description="SIREN de l'entreprise (9 chiffres, clé de Luhn) : l'identifie à lui seul.",
+    )
+
+
+LabId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=LINE_PATTERN,
+        description="Numéro RNSR du laboratoire (ou id d'un partenaire de projet).",
+    ),
+]
+
+
+NeedId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_ID_CHARS,
+        pattern=LINE_PATTERN,
+        description="Identifiant du besoin (need-…).",
+    ),
+]
+
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Nombre de résultats (1 à 100).")]
+
+
+IntroductionId = Annotated[
+    str,
+    Path(max_length=100, pattern=ID_PATTERN, description="identifiant de l'introduction (intro-…)"),
+]
+
+
+TokenId = Annotated[
+    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du jeton")
+]
+
+
+UserId = Annotated[
+    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du compte (user-…)")
+]
+
+
+class PersonalTokenCreate(_LaxRequest):
+    """A personal token for scripts and notebooks."""
+
+    name: str = Field(
+        max_length=100, pattern=NAME_PATTERN, description="à quoi il sert / what it is for"
+    )
+
+
+class UserCreate(_LaxRequest):
+    """A new account (admins)."""
+
+    email: str = Field(max_length=320, pattern=f"^{EMAIL_PATTERN}$")
+    role: Role
+    password: str = Field(min_length=12, max_length=1024)
+    company: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
+    lab_id: str | None = Field(None, max_length=100, pattern=ID_PATTERN)
+
+
+class NeedEdit(_LaxRequest):
+    """What to change in a need (fields left out stay)."""
+
+    title: str | None = Field(None, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)
+    text: str | None = Field(None, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)
+    visibility: Visibility | None = None
+
+
+class IntroductionCreate(_LaxRequest):
+    """Open an introduction of a need's company to a lab."""
+
+    need_id: str = Field(pattern=ID_PATTERN)
+    lab_id: str = Field(pattern=ID_PATTERN)
+    note: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
+
+
+class Transition(_LaxRequest):
+    """Move an introduction: to its next step, or ``declined`` with a ``reason``."""
+
+    to: Status
+    note: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
+    reason: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
+
+
+class NoteCreate(_LaxRequest):
+    """A note on an introduction's trail."""
+
+    note: str = Field(min_length=1, max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
