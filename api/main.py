@@ -9,7 +9,8 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import errors, security
+from api import security
+from api.errors.handlers import install as install_errors
 from api.routes import auth, concepts, health, introductions, labs, match, needs, users
 from api.settings import Settings, load_settings
 from api.web import needs as need_pages
@@ -77,7 +78,7 @@ def create_app(
     if service is not None:
         _attach(app, service, config)
     app.state.error_page = error_page  # errors of web pages are pages (``api.errors``)
-    errors.install(app)
+    install_errors(app)
     for module in (health, match, auth, needs, labs, concepts, introductions, users):
         app.include_router(module.router)
     for module in (pages, need_pages, officer_pages):

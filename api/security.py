@@ -25,7 +25,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordBearer
 from starlette.routing import BaseRoute, Route
 
-from api.errors import app_routes
+from api.routing import app_routes
 from graph.errors import ForbiddenError, PasserelleError
 from graph.rules.accounts import ANONYMOUS, ROLES, Principal, Role
 from graph.usecases.auth import Accounts, AuthError, Throttle, TooManyAttempts

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import AccountsDep, PrincipalDep
-from api.errors import BODY_ERRORS, error_responses, require_json
+from api.errors.body import BODY_ERRORS, error_responses
+from api.errors.handlers import require_json
 from api.schemas.desk import Me, PersonalTokenCreated, TokenInfo, TokenOut, me_view, token_info
 from api.schemas.requests import PersonalTokenCreate, TokenId
 from api.security import CSRF_COOKIE, SESSION_COOKIE, client_of

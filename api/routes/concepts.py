@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep
-from api.errors import error_responses
+from api.errors.body import error_responses
 from api.schemas.requests import LINE_PATTERN, MAX_QUERY_CHARS, Limit
 from api.schemas.views import ConceptEntry, concept_entry
 

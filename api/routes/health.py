@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ServiceDep
-from api.errors import error_responses
+from api.errors.body import error_responses
 from api.schemas.views import Health, Readiness
 from graph.errors import StoreUnavailable
 

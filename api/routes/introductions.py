@@ -10,7 +10,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import DeskDep, PrincipalDep
-from api.errors import BODY_ERRORS, error_responses, require_json
+from api.errors.body import BODY_ERRORS, error_responses
+from api.errors.handlers import require_json
 from api.schemas.desk import IntroductionView, QueueItem, introduction_view
 from api.schemas.requests import (
     ID_PATTERN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Response
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
-from api.errors import error_responses
+from api.errors.body import error_responses
 from api.schemas.requests import LINE_PATTERN, MAX_OFFSET, MAX_QUERY_CHARS, LabId, Limit
 from api.schemas.views import (
     LabDetail,

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from api.deps import ServiceDep
-from api.errors import BODY_ERRORS, error_responses, require_json
+from api.errors.body import BODY_ERRORS, error_responses
+from api.errors.handlers import require_json
 from api.schemas.requests import MatchRequest
 from api.schemas.views import MatchResponse, concepts_public, pairings_public, scope_public
 

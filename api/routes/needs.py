@@ -8,7 +8,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query, Response
 
 from api.deps import DeskDep, PrincipalDep
-from api.errors import BODY_ERRORS, error_responses, require_json
+from api.errors.body import BODY_ERRORS, error_responses
+from api.errors.handlers import require_json
 from api.schemas.desk import DeclinedLab, NeedDetail, NeedPairingsView, NeedWithdrawn, need_detail
 from api.schemas.requests import LINE_PATTERN, Limit, NeedEdit, NeedId, NeedSubmit
 from api.schemas.views import (

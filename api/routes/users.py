@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from api.deps import AccountsDep
-from api.errors import BODY_ERRORS, error_responses, require_json
+from api.errors.body import BODY_ERRORS, error_responses
+from api.errors.handlers import require_json
 from api.schemas.desk import UserView, user_view
 from api.schemas.requests import UserCreate, UserId
 from graph.errors import NotFoundError

@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from api.errors import check_chars
 from graph.model import Visibility
 from graph.rules.accounts import Role
 from graph.rules.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
 from graph.rules.scope import MAX_SCOPE_CHARS, Scope
 from graph.rules.workflow import MAX_NOTE_CHARS, Status
+from graph.text import forbidden_char
 from graph.usecases.auth import EMAIL_PATTERN
 from graph.usecases.pairing import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 
@@ -80,6 +80,18 @@ def _integral(value: object) -> object:
 
 JsonInt = Annotated[int, BeforeValidator(_integral)]
 """An integer as JSON Schema has it: ``10`` or ``10.0``, never ``"10"`` nor ``true``."""
+
+
+def check_chars(value: str) -> str:
+    """Pydantic validator: text without control characters (but tab and new lines) nor lone
+    surrogates."""
+    bad = forbidden_char(value)
+    if bad:
+        raise ValueError(
+            f"caractère interdit / forbidden character {bad} "
+            "(caractère de contrôle ou substitut isolé / control character or lone surrogate)"
+        )
+    return value
 
 
 class _Request(BaseModel):

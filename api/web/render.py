@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from api.errors import request_id
+from api.errors.body import request_id
 from api.web.i18n import LANG_COOKIE, MESSAGES, lang_of, translator
 from graph.errors import PasserelleError
 from graph.rules.accounts import ANONYMOUS, Principal

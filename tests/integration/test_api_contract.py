@@ -15,7 +15,7 @@ import httpx2 as httpx
 import pytest
 import uvicorn
 
-from api.errors import MAX_BODY_BYTES
+from api.errors.body import MAX_BODY_BYTES
 from api.main import create_app
 from graph.usecases.pairing import PairingService
 from tests.conftest import OFFICER
