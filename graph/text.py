@@ -50,30 +50,6 @@ def slug(text: str, sep: str = "-") -> str:
     return sep.join(words(text))
 
 
-_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def forbidden_char(text: str) -> str | None:
-    r"""The first control character (other than tab, line feed, carriage return) or lone
-    surrogate of ``text``, as ``U+XXXX``; None when there is none.
-
-    >>> forbidden_char("ligne 1\nligne 2"), forbidden_char("nul\x00"), forbidden_char("\ud800")
-    (None, 'U+0000', 'U+D800')
-    """
-    found = _FORBIDDEN.search(text)
-    return f"U+{ord(found.group()):04X}" if found else None
-
-
-def has_letter_or_digit(text: str) -> bool:
-    r"""Whether ``text`` holds a letter or a digit of any script (« !!! » or zero-width spaces
-    hold none).
-
-    >>> has_letter_or_digit("!!!"), has_letter_or_digit("\u200b\u200b"), has_letter_or_digit("東京")
-    (False, False, True)
-    """
-    return any(c.isalnum() for c in text)
-
-
 def surface_words(terms: Iterable[str], text: str) -> dict[str, str]:
     """The word of ``text`` each normalised term stands for (the first word whose folded form
     starts with the term), so that explanations show « pièces », not the stem « piec ».

@@ -15,6 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.types import Scope
 
+from graph.rules.input import replace_forbidden
+
 MAX_BODY_BYTES = 256 * 1024
 """Largest request body accepted, in bytes: a need of ``MAX_TEXT_CHARS`` characters fits
 even written with JSON escapes."""
@@ -34,9 +36,6 @@ _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 _LONG_WORD = re.compile(rf"\S{{{MAX_ECHO_CHARS + 1},}}")
-
-
-_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 log = logging.getLogger("passerelle.api")
@@ -98,7 +97,7 @@ def clip(text: object, most: int = MAX_ECHO_CHARS) -> str:
     >>> clip("x" * 100)[-3:], len(clip("x" * 100)), clip("a\\x00b")
     ('xx…', 81, 'a\\ufffdb')
     """
-    text = _UNSAFE.sub("\ufffd", str(text))
+    text = replace_forbidden(str(text))
     return text if len(text) <= most else text[:most] + "…"
 
 

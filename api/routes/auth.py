@@ -23,6 +23,7 @@ from api.web.pages import safe_next
 from api.web.render import page
 from graph.errors import NotFoundError
 from graph.rules.accounts import LIFETIMES
+from graph.rules.input import MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS
 from graph.usecases.auth import AuthError, TooManyAttempts
 
 router = APIRouter(tags=["auth"])
@@ -134,8 +135,8 @@ def login_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
 def login(
     request: Request,
     accounts: AccountsDep,
-    username: Annotated[str, Form(max_length=320)] = "",
-    password: Annotated[str, Form(max_length=1024)] = "",
+    username: Annotated[str, Form(max_length=MAX_EMAIL_CHARS)] = "",
+    password: Annotated[str, Form(max_length=MAX_PASSWORD_CHARS)] = "",
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=2000)] = "/",  # noqa: A002
 ) -> Response:

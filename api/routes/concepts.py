@@ -6,8 +6,9 @@ from fastapi import APIRouter, Query
 
 from api.deps import ServiceDep
 from api.errors.body import error_responses
-from api.schemas.requests import LINE_PATTERN, MAX_QUERY_CHARS, Limit
+from api.schemas.requests import Limit
 from api.schemas.views import ConceptEntry, concept_entry
+from graph.rules.input import LINE_PATTERN, MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/api/concepts", tags=["concepts"])
 

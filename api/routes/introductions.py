@@ -13,14 +13,9 @@ from api.deps import DeskDep, PrincipalDep
 from api.errors.body import BODY_ERRORS, error_responses
 from api.errors.handlers import require_json
 from api.schemas.desk import IntroductionView, QueueItem, introduction_view
-from api.schemas.requests import (
-    ID_PATTERN,
-    IntroductionCreate,
-    IntroductionId,
-    NoteCreate,
-    Transition,
-)
+from api.schemas.requests import IntroductionCreate, IntroductionId, NoteCreate, Transition
 from api.schemas.views import lab_public, need_public
+from graph.rules.input import ID_PATTERN
 from graph.rules.workflow import NeedStatus, Status
 
 router = APIRouter(prefix="/api", tags=["introductions"])

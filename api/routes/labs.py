@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
 from api.errors.body import error_responses
-from api.schemas.requests import LINE_PATTERN, MAX_OFFSET, MAX_QUERY_CHARS, LabId, Limit
+from api.schemas.requests import LabId, Limit
 from api.schemas.views import (
     LabDetail,
     LabOpportunities,
@@ -17,7 +17,7 @@ from api.schemas.views import (
     lab_public,
     need_public,
 )
-from graph.usecases.pairing import MAX_PAGE
+from graph.rules.input import LINE_PATTERN, MAX_OFFSET, MAX_PAGE, MAX_QUERY_CHARS
 
 router = APIRouter(prefix="/api/labs", tags=["labs"])
 

@@ -11,7 +11,7 @@ from api.deps import DeskDep, PrincipalDep
 from api.errors.body import BODY_ERRORS, error_responses
 from api.errors.handlers import require_json
 from api.schemas.desk import DeclinedLab, NeedDetail, NeedPairingsView, NeedWithdrawn, need_detail
-from api.schemas.requests import LINE_PATTERN, Limit, NeedEdit, NeedId, NeedSubmit
+from api.schemas.requests import Limit, NeedEdit, NeedId, NeedSubmit
 from api.schemas.views import (
     NeedCreated,
     NeedPublic,
@@ -21,7 +21,8 @@ from api.schemas.views import (
     pairings_public,
     scope_public,
 )
-from graph.rules.scope import MAX_SCOPE_CHARS, Scope
+from graph.rules.input import LINE_PATTERN, MAX_SCOPE_CHARS
+from graph.rules.scope import Scope
 from graph.rules.workflow import NeedStatus
 
 router = APIRouter(prefix="/api/needs", tags=["needs"])

@@ -10,58 +10,32 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from graph.model import Visibility
 from graph.rules.accounts import Role
-from graph.rules.identity import MAX_CITY_CHARS, MAX_COMPANY_CHARS
-from graph.rules.scope import MAX_SCOPE_CHARS, Scope
-from graph.rules.workflow import MAX_NOTE_CHARS, Status
-from graph.text import forbidden_char
-from graph.usecases.auth import EMAIL_PATTERN
-from graph.usecases.pairing import MAX_LIMIT, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from graph.rules.input import (
+    EMAIL_PATTERN,
+    ID_PATTERN,
+    LINE_PATTERN,
+    MAX_CITY_CHARS,
+    MAX_COMPANY_CHARS,
+    MAX_EMAIL_CHARS,
+    MAX_ID_CHARS,
+    MAX_LIMIT,
+    MAX_NOTE_CHARS,
+    MAX_SCOPE_CHARS,
+    MAX_TEXT_CHARS,
+    MAX_TITLE_CHARS,
+    MAX_TOKEN_NAME_CHARS,
+    NAME_PATTERN,
+    NOTE_PATTERN,
+    SIREN_PATTERN,
+    TEXT_PATTERN,
+    forbidden_char,
+)
+from graph.rules.scope import Scope
+from graph.rules.workflow import Status
 
 # Every string field has a maximum length and a pattern, both in the OpenAPI document; the
 # patterns are checked with Python's ``re`` (``regex_engine``), the engine the fuzzer generates
 # with, so that the document and the checks agree.
-
-
-MAX_ID_CHARS = 300
-"""Longest lab or need id in a path (lab ids of registers' partners are normalised names)."""
-
-
-MAX_QUERY_CHARS = 200
-"""Longest search query, in characters."""
-
-
-MAX_OFFSET = 1_000_000
-"""Largest ``offset`` of a page of labs (far beyond any graph we hold; keeps it a 64-bit integer
-for the stores)."""
-
-
-_CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
-"""Control characters other than tab, line feed and carriage return."""
-
-
-# Lone surrogates are refused by ``_Request``'s validator, not by the patterns: the fuzzer's
-# schema validator (Rust) cannot compile a surrogate range and would drop the whole pattern.
-TEXT_PATTERN = rf"^[^\S{_CONTROL}]*[^\s{_CONTROL}][^{_CONTROL}]*$"
-"""Some character other than a space, and no control character."""
-
-
-NAME_PATTERN = rf"^(?:_|[^\w{_CONTROL}])*[^\W_][^{_CONTROL}]*$"
-"""At least one letter or digit, and no control character."""
-
-
-LINE_PATTERN = rf"^[^{_CONTROL}\n\r]*$"
-"""No control character, no line break (query and path parameters; the URL cannot carry a
-lone surrogate). Written for both regular expression engines (Python's and pydantic's)."""
-
-
-SIREN_PATTERN = r"^[0-9]{3} ?[0-9]{3} ?[0-9]{3}$"
-"""Nine digits, optionally in groups of three (« 552 100 554 »); the Luhn key is checked too."""
-
-
-ID_PATTERN = r"^[A-Za-z0-9._:-]{1,100}$"
-
-
-NOTE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
 Siren = Annotated[
@@ -102,10 +76,6 @@ class _Request(BaseModel):
     def _no_forbidden_char(cls, value: object) -> object:
         """No text field holds a lone surrogate or a control character (422)."""
         return check_chars(value) if isinstance(value, str) else value
-
-
-class _LaxRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ScopeRequest(_Request):
@@ -229,25 +199,27 @@ UserId = Annotated[
 ]
 
 
-class PersonalTokenCreate(_LaxRequest):
+class PersonalTokenCreate(_Request):
     """A personal token for scripts and notebooks."""
 
     name: str = Field(
-        max_length=100, pattern=NAME_PATTERN, description="à quoi il sert / what it is for"
+        max_length=MAX_TOKEN_NAME_CHARS,
+        pattern=NAME_PATTERN,
+        description="à quoi il sert / what it is for",
     )
 
 
-class UserCreate(_LaxRequest):
+class UserCreate(_Request):
     """A new account (admins)."""
 
-    email: str = Field(max_length=320, pattern=f"^{EMAIL_PATTERN}$")
+    email: str = Field(max_length=MAX_EMAIL_CHARS, pattern=f"^{EMAIL_PATTERN}$")
     role: Role
     password: str = Field(min_length=12, max_length=1024)
     company: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
     lab_id: str | None = Field(None, max_length=100, pattern=ID_PATTERN)
 
 
-class NeedEdit(_LaxRequest):
+class NeedEdit(_Request):
     """What to change in a need (fields left out stay)."""
 
     title: str | None = Field(None, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)
@@ -255,7 +227,7 @@ class NeedEdit(_LaxRequest):
     visibility: Visibility | None = None
 
 
-class IntroductionCreate(_LaxRequest):
+class IntroductionCreate(_Request):
     """Open an introduction of a need's company to a lab."""
 
     need_id: str = Field(pattern=ID_PATTERN)
@@ -263,7 +235,7 @@ class IntroductionCreate(_LaxRequest):
     note: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
 
 
-class Transition(_LaxRequest):
+class Transition(_Request):
     """Move an introduction: to its next step, or ``declined`` with a ``reason``."""
 
     to: Status
@@ -271,7 +243,7 @@ class Transition(_LaxRequest):
     reason: str = Field("", max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)
 
 
-class NoteCreate(_LaxRequest):
+class NoteCreate(_Request):
     """A note on an introduction's trail."""
 
     note: str = Field(min_length=1, max_length=MAX_NOTE_CHARS, pattern=NOTE_PATTERN)

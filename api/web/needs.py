@@ -14,14 +14,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
-from api.schemas.requests import MAX_QUERY_CHARS
 from api.schemas.views import pairings_public
 from api.web.render import message_of, page
 from graph.errors import InputError
 from graph.model import VISIBILITIES, Extraction, Visibility
 from graph.rules.accounts import can_change_need
+from graph.rules.input import MAX_QUERY_CHARS, forbidden_char
 from graph.rules.workflow import STATUS_LABELS
-from graph.text import forbidden_char
 
 router = APIRouter(include_in_schema=False)
 

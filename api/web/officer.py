@@ -15,12 +15,19 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
-from api.schemas.requests import ID_PATTERN, LINE_PATTERN, MAX_QUERY_CHARS, IntroductionId, LabId
+from api.schemas.requests import IntroductionId, LabId
 from api.schemas.views import lab_detail
 from api.web.render import message_of, page
 from graph.errors import ConflictError, InputError, NotFoundError
 from graph.rules.accounts import Principal
-from graph.rules.workflow import MAX_NOTE_CHARS, NEXT, NeedStatus, Status
+from graph.rules.input import (
+    ID_PATTERN,
+    LINE_PATTERN,
+    MAX_KEY_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_QUERY_CHARS,
+)
+from graph.rules.workflow import NEXT, NeedStatus, Status
 from graph.usecases.desk import Desk, IntroductionRecord
 
 router = APIRouter(include_in_schema=False)
@@ -104,8 +111,8 @@ def introduce(
     request: Request,
     who: PrincipalDep,
     desk: DeskDep,
-    need_id: Annotated[str, Form(max_length=100, pattern=ID_PATTERN)],
-    lab_id: Annotated[str, Form(max_length=100, pattern=ID_PATTERN)],
+    need_id: Annotated[str, Form(max_length=MAX_KEY_CHARS, pattern=ID_PATTERN)],
+    lab_id: Annotated[str, Form(max_length=MAX_KEY_CHARS, pattern=ID_PATTERN)],
     note: NoteField = "",
 ) -> Response:
     """Introduce a need's company to a lab, then show the introduction."""

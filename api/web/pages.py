@@ -16,10 +16,9 @@ from api.schemas.views import concept_entry, concepts_public, pairings_public
 from api.web.i18n import LANG_COOKIE, LANGS
 from api.web.render import message_of, page
 from graph.errors import InputError
+from graph.rules.input import MAX_TEXT_CHARS
 
 router = APIRouter(include_in_schema=False)
-
-MAX_TRY_CHARS = 20_000
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -42,7 +41,7 @@ def home(request: Request) -> HTMLResponse:
 def try_it(
     request: Request,
     service: ServiceDep,
-    text: Annotated[str, Form(max_length=MAX_TRY_CHARS)] = "",
+    text: Annotated[str, Form(max_length=MAX_TEXT_CHARS)] = "",
 ) -> HTMLResponse:
     """Labs for a free text, drawn; nothing is stored."""
     try:

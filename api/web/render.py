@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from api.errors.body import request_id
 from api.web.i18n import LANG_COOKIE, MESSAGES, lang_of, translator
 from graph.errors import PasserelleError
+from graph.rules import input as input_rules
 from graph.rules.accounts import ANONYMOUS, Principal
 
 TEMPLATES = files("api.web") / "templates"
@@ -26,6 +27,7 @@ env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+env.globals["rules"] = input_rules  # the forms' maxlength come from the input rules
 
 
 def who_of(request: Request) -> Principal:

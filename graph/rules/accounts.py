@@ -37,7 +37,6 @@ LIFETIMES: dict[CredentialKind, timedelta | None] = {
 """How long each kind of credential is valid (personal tokens: until revoked)."""
 TOKEN_PREFIX: dict[CredentialKind, str] = {"session": "pss_", "access": "psa_", "personal": "psp_"}
 """Prefixes that tell a credential's kind at a glance (and to secret scanners)."""
-MIN_PASSWORD_CHARS = 12
 
 _hasher = PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) parameters
 _DUMMY_HASH = _hasher.hash("passerelle: a password that nobody has")

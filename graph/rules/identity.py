@@ -31,14 +31,12 @@ from collections.abc import Callable
 
 from graph.errors import InputError
 from graph.model import Company
-from graph.text import fold, forbidden_char, has_letter_or_digit, slug
-
-MAX_COMPANY_CHARS = 300
-"""Longest company name accepted, in characters (the longest ANR partner name has 245)."""
-MAX_CITY_CHARS = 100
-"""Longest city name accepted, in characters."""
-MAX_SIREN_CHARS = 20
-"""Longest SIREN accepted as written (9 digits, with spaces)."""
+from graph.rules.input import (
+    MAX_CITY_CHARS,
+    MAX_COMPANY_CHARS,
+    check_name,
+)
+from graph.text import fold, slug
 
 SIREN_PATTERN = r"^[0-9 ]*$"
 
@@ -79,32 +77,6 @@ def check_siren(value: str) -> str:
             where="siren",
         )
     return digits
-
-
-def check_name(value: str, field: str, most: int) -> str:
-    """``value`` stripped, when it has a letter or digit, no control character and at most
-    ``most`` characters; InputError otherwise."""
-    text = value.strip()
-    bad = forbidden_char(text)
-    if bad:
-        raise InputError(
-            f"Le champ « {field} » contient un caractère interdit ({bad}).",
-            f"Field '{field}' holds a forbidden character ({bad}).",
-            where=field,
-        )
-    if len(text) > most:
-        raise InputError(
-            f"Le champ « {field} » dépasse {most} caractères ({len(text)}).",
-            f"Field '{field}' is longer than {most} characters ({len(text)}).",
-            where=field,
-        )
-    if not has_letter_or_digit(text):
-        raise InputError(
-            f"Le champ « {field} » doit contenir au moins une lettre ou un chiffre.",
-            f"Field '{field}' must hold at least one letter or digit.",
-            where=field,
-        )
-    return text
 
 
 def name_slug(name: str) -> str:

@@ -11,9 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from graph.geo import region_of
 from graph.model import Lab
+from graph.rules.input import MAX_SCOPE_CHARS
 from graph.text import fold
-
-MAX_SCOPE_CHARS = 200
 
 
 def _words(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.errors import ConflictError, InputError
+from graph.rules.input import check_note
 
 Status = Literal["proposed", "contacted", "meeting", "agreement", "declined"]
 STATUSES: tuple[Status, ...] = ("proposed", "contacted", "meeting", "agreement", "declined")
@@ -34,7 +35,6 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
 SUCCESS: frozenset[Status] = frozenset({"meeting", "agreement"})
 """Introductions that count for a lab on similar needs (``graph.ranking.feedback``)."""
 NeedStatus = Literal["new", "in_progress", "closed"]
-MAX_NOTE_CHARS = 4000
 
 
 class _Frozen(BaseModel):
@@ -79,17 +79,6 @@ class Event(_Frozen):
 def introduction_id(need_id: str, lab_id: str) -> str:
     """One introduction per need and lab."""
     return "intro-" + hashlib.sha256(f"{need_id}\n{lab_id}".encode()).hexdigest()[:16]
-
-
-def check_note(note: str, field: str = "note") -> str:
-    note = note.strip()
-    if len(note) > MAX_NOTE_CHARS:
-        raise InputError(
-            f"« {field} » dépasse {MAX_NOTE_CHARS} caractères ({len(note)}).",
-            f"'{field}' is longer than {MAX_NOTE_CHARS} characters ({len(note)}).",
-            where=field,
-        )
-    return note
 
 
 def open_introduction(

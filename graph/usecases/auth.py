@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from graph.errors import ConflictError, InputError, PasserelleError
 from graph.rules.accounts import (
-    MIN_PASSWORD_CHARS,
     ROLES,
     Credential,
     CredentialKind,
@@ -34,6 +33,12 @@ from graph.rules.accounts import (
     verify_password,
 )
 from graph.rules.identity import resolve_company
+from graph.rules.input import (
+    EMAIL_PATTERN,
+    MAX_EMAIL_CHARS,
+    MAX_PASSWORD_CHARS,
+    check_password,
+)
 from graph.store.ports import GraphStore
 from graph.text import fold
 
@@ -42,8 +47,6 @@ def _name_key(name: str) -> str:
     return fold(re.sub(r"\(fictive\)", "", name, flags=re.IGNORECASE)).strip()
 
 
-EMAIL_PATTERN = r"[^@\s]{1,64}@[^@\s.][^@\s]{0,189}\.[^@\s.]{2,63}"
-"""What an account's email looks like (the API's schema says the same)."""
 _EMAIL = re.compile(EMAIL_PATTERN)
 
 
@@ -296,8 +299,8 @@ class Accounts:
                 f"Trop de tentatives de connexion : réessayez dans {wait} s.",
                 f"Too many sign-in attempts: try again in {wait} s.",
             )
-        user = self.store.user_by_email(email) if len(email) <= 320 else None
-        ok = verify_password(user.password_hash if user else None, password[:1024])
+        user = self.store.user_by_email(email) if len(email) <= MAX_EMAIL_CHARS else None
+        ok = verify_password(user.password_hash if user else None, password[:MAX_PASSWORD_CHARS])
         if not ok or user is None or not self._may_sign_in(user):
             self._per_account.hit(account_key)
             self._per_client.hit(client_key)
@@ -336,17 +339,6 @@ class Accounts:
     def tokens(self, user: User) -> list[Credential]:
         """``user``'s personal tokens."""
         return [c for c in self.store.credentials(user.id) if c.kind == "personal"]
-
-
-def check_password(password: str) -> str:
-    """A password long enough and not too long."""
-    if len(password) < MIN_PASSWORD_CHARS or len(password) > 1024:
-        raise InputError(
-            f"Le mot de passe doit compter de {MIN_PASSWORD_CHARS} à 1024 caractères.",
-            f"The password must be {MIN_PASSWORD_CHARS} to 1024 characters long.",
-            where="password",
-        )
-    return password
 
 
 def role_of(value: str) -> Role:

@@ -17,15 +17,9 @@ from datetime import datetime
 from graph.errors import ForbiddenError, InputError, NotFoundError
 from graph.model import Company, ConceptMention, Extraction, Lab, Need, Visibility
 from graph.ranking.feedback import Feedback
-from graph.rules.accounts import (
-    Principal,
-    can_change_need,
-    can_read_need,
-    iso,
-    now,
-    shows_company,
-)
+from graph.rules.accounts import Principal, can_change_need, can_read_need, iso, now, shows_company
 from graph.rules.identity import resolve_company
+from graph.rules.input import MAX_TITLE_CHARS, check_text
 from graph.rules.scope import Scope
 from graph.rules.workflow import (
     STATUS_LABELS,
@@ -38,14 +32,7 @@ from graph.rules.workflow import (
     need_status,
     open_introduction,
 )
-from graph.usecases.pairing import (
-    MAX_TITLE_CHARS,
-    PairingService,
-    RankedLab,
-    RankedNeed,
-    ScopeUsed,
-    check_text,
-)
+from graph.usecases.pairing import PairingService, RankedLab, RankedNeed, ScopeUsed
 
 WITHDRAWN_REASON = "Besoin retiré par l'entreprise / need withdrawn by the company"
 QUEUE_SUGGESTIONS = 3

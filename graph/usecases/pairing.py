@@ -23,18 +23,10 @@ from graph.ranking.feedback import SIGNAL as FEEDBACK
 from graph.ranking.feedback import WEIGHT as FEEDBACK_WEIGHT
 from graph.ranking.matching import MatchIndex, MatchParams, Pairing
 from graph.ranking.track_record import TrackRecord, TrackRecords, industry_strengths
+from graph.rules.input import MAX_PAGE, check_limit, check_offset, check_text
 from graph.rules.scope import Scope
 from graph.store.ports import Extractor, GraphStore
-from graph.text import forbidden_char
 from graph.usecases.snapshot import SNAPSHOT_ATTEMPTS, Snapshot, label_key
-
-MAX_TEXT_CHARS = 20_000
-"""Longest need or description accepted, in characters (about eight pages)."""
-MAX_TITLE_CHARS = 300
-"""Longest need title accepted, in characters."""
-MAX_LIMIT = 100
-MAX_PAGE = 1000
-"""The most labs one page of a search lists."""
 
 
 @dataclass(frozen=True)
@@ -83,50 +75,6 @@ class LabView:
     records: TrackRecords
     """Every lab's track record (``records.of(lab.id)`` is this one's)."""
     labels: Mapping[str, tuple[str, str]]
-
-
-def check_text(text: str, field: str = "text", most: int = MAX_TEXT_CHARS) -> str:
-    r"""The text, if it is not blank, holds at most ``most`` characters and no control
-    character (other than tab and line breaks).
-
-    >>> check_text("Nos pièces rouillent.")
-    'Nos pièces rouillent.'
-    >>> check_text("titre\x07", "title")
-    Traceback (most recent call last):
-    ...
-    graph.errors.InputError: Le champ « title » contient un caractère interdit (U+0007). (title)
-    """
-    if not text or not text.strip():
-        raise InputError(
-            f"Le champ « {field} » est vide : décrivez le besoin en quelques phrases.",
-            f"Field '{field}' is empty: describe the need in a few sentences.",
-            where=field,
-        )
-    if len(text) > most:
-        raise InputError(
-            f"Le champ « {field} » dépasse {most} caractères ({len(text)}) : résumez-le.",
-            f"Field '{field}' is longer than {most} characters ({len(text)}): shorten it.",
-            where=field,
-        )
-    bad = forbidden_char(text)
-    if bad is not None:
-        raise InputError(
-            f"Le champ « {field} » contient un caractère interdit ({bad}).",
-            f"Field '{field}' holds a forbidden character ({bad}).",
-            where=field,
-        )
-    return text
-
-
-def check_limit(limit: int, most: int = MAX_LIMIT) -> int:
-    """``limit`` if it lies in 1..``most``."""
-    if not 1 <= limit <= most:
-        raise InputError(
-            f"« limit » doit être entre 1 et {most} (reçu {limit}).",
-            f"'limit' must be between 1 and {most} (got {limit}).",
-            where="limit",
-        )
-    return limit
 
 
 def _unknown_need(need_id: str) -> NotFoundError:
@@ -507,12 +455,7 @@ class PairingService:
         """Labs by acronym, name or city (every word of ``query`` starts one of their words,
         accents and case ignored; all labs without a query): how many, and one page."""
         check_limit(limit, MAX_PAGE)
-        if offset < 0:
-            raise InputError(
-                f"« offset » ne peut pas être négatif (reçu {offset}).",
-                f"'offset' cannot be negative (got {offset}).",
-                where="offset",
-            )
+        check_offset(offset)
         return self.store.search_labs(query, limit, offset)
 
     def track_records(self) -> TrackRecords:

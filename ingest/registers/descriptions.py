@@ -32,8 +32,8 @@ import yaml
 
 from graph.errors import InputError
 from graph.model import Lab
+from graph.rules.input import MAX_TEXT_CHARS
 from graph.store.ports import Extractor, GraphStore
-from graph.usecases.pairing import MAX_TEXT_CHARS
 from ingest.registers.loaders import RNSR_ID, Loader, Progress
 from ingest.registers.profiles import ProfileBuilder
 from ingest.registers.readers import Report, RowError, read_rows

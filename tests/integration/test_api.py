@@ -7,7 +7,7 @@ import math
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.usecases.pairing import MAX_TEXT_CHARS
+from graph.rules.input import MAX_TEXT_CHARS
 
 IJL = "200918462H"
 NEED = (

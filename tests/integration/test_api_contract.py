@@ -158,7 +158,7 @@ def test_a_company_with_no_letter_or_digit_is_refused_and_nothing_stored(
 
 
 def test_a_company_name_over_its_limit_is_a_422_naming_the_limit(http: httpx.Client) -> None:
-    from graph.rules.identity import MAX_COMPANY_CHARS
+    from graph.rules.input import MAX_COMPANY_CHARS
 
     r = http.post(NEEDS, json=need(company="A" * (MAX_COMPANY_CHARS + 1)))
     body = assert_error(r, 422, "invalid_input")

@@ -11,12 +11,8 @@ import pytest
 
 from graph.errors import InputError
 from graph.model import Company
-from graph.rules.identity import (
-    MAX_COMPANY_CHARS,
-    check_siren,
-    luhn_valid,
-    resolve_company,
-)
+from graph.rules.identity import check_siren, luhn_valid, resolve_company
+from graph.rules.input import MAX_COMPANY_CHARS
 from graph.rules.search import fold as search_fold
 from graph.text import slug
 from ingest.registers import anr

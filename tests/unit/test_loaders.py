@@ -58,7 +58,7 @@ def _imports(path: Path) -> list[tuple[str, str]]:
 
 
 def test_cordis_does_not_import_anr_and_the_evaluation_no_private_names() -> None:
-    cordis = _imports(REPO / "ingest" / "cordis.py")
+    cordis = _imports(REPO / "ingest" / "registers" / "cordis.py")
     assert not [m for m, _ in cordis if m == "ingest.registers.anr"]
     for module in ("ingest/evaluation/anr.py", "ingest/evaluation/metrics.py"):
         private = [
