@@ -69,3 +69,24 @@ class StoreUnavailable(StoreError):
     """The store cannot be reached; the operation may be retried later."""
 
     code = "store_unavailable"
+
+
+def unknown_need(need_id: str) -> NotFoundError:
+    """A need the graph does not hold, or that the caller may not read (the same answer)."""
+    return NotFoundError(f"Besoin inconnu : {need_id}", f"Unknown need: {need_id}", where="need_id")
+
+
+def unknown_lab(lab_id: str) -> NotFoundError:
+    """A lab the graph does not hold."""
+    return NotFoundError(
+        f"Laboratoire inconnu : {lab_id}", f"Unknown lab: {lab_id}", where="lab_id"
+    )
+
+
+def unknown_introduction(intro_id: str) -> NotFoundError:
+    """An introduction that does not exist, or that the caller may not see."""
+    return NotFoundError(
+        f"Introduction inconnue : {intro_id}",
+        f"Unknown introduction: {intro_id}",
+        where="introduction_id",
+    )

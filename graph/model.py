@@ -21,11 +21,13 @@ Visibility = Literal["confidential", "anonymous", "public"]
 VISIBILITIES: tuple[Visibility, ...] = ("confidential", "anonymous", "public")
 
 
-class _Frozen(BaseModel):
+class Frozen(BaseModel):
+    """A domain value: immutable, and no field but those declared."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Concept(_Frozen):
+class Concept(Frozen):
     """A vocabulary concept (technology, material, process, skill...)."""
 
     id: str
@@ -46,7 +48,7 @@ class Concept(_Frozen):
         return self.label_fr if language == "fr" else self.label_en
 
 
-class ConceptMention(_Frozen):
+class ConceptMention(Frozen):
     """A concept found in a text, with its weight in the text and the spans that show it."""
 
     concept_id: str
@@ -57,7 +59,7 @@ class ConceptMention(_Frozen):
     empty for a need's requirements."""
 
 
-class Extraction(_Frozen):
+class Extraction(Frozen):
     """What the extraction pipeline found in one text."""
 
     language: Language
@@ -67,7 +69,7 @@ class Extraction(_Frozen):
     """Normalised content words of the text (lemmas), in order: the lexical channel's tokens."""
 
 
-class Lab(_Frozen):
+class Lab(Frozen):
     """A research unit, keyed by its RNSR id (or, without one, by its normalised name).
 
     Only units (``kind="unit"``: RNSR units, or units an institution registered with a
@@ -110,7 +112,7 @@ SUPPLIED_LAB_FIELDS = ("description", "description_en", "description_source")
 """What an institution supplies about a unit: a register's reload keeps them."""
 
 
-class Company(_Frozen):
+class Company(Frozen):
     """A company: it expresses needs and takes part in projects."""
 
     id: str
@@ -130,7 +132,7 @@ class Company(_Frozen):
         return (self.category or self.size or "").upper() in {"PME", "TPE", "SME", "MICRO"}
 
 
-class Project(_Frozen):
+class Project(Frozen):
     """A collaborative research project (ANR, CORDIS)."""
 
     id: str
@@ -145,7 +147,7 @@ class Project(_Frozen):
     """Title and objective, when the source has them."""
 
 
-class Participation(_Frozen):
+class Participation(Frozen):
     """A lab or a company taking part in a project."""
 
     project_id: str
@@ -154,7 +156,7 @@ class Participation(_Frozen):
     coordinator: bool = False
 
 
-class Collaboration(_Frozen):
+class Collaboration(Frozen):
     """A lab and a company that worked together, derived from shared projects."""
 
     lab_id: str
@@ -163,7 +165,7 @@ class Collaboration(_Frozen):
     years: tuple[int, ...] = ()
 
 
-class Need(_Frozen):
+class Need(Frozen):
     """A need expressed by a company, in free text."""
 
     id: str

@@ -38,6 +38,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
+def key(text: str | None) -> str:
+    """The folded words of a text joined by single spaces: how names, labels and queries are
+    compared (a lab's search key, a concept's label, a scope's institution).
+
+    >>> key("Laboratoire d'Énergétique et de Mécanique Théorique (LEMTA)")
+    'laboratoire d energetique et de mecanique theorique lemta'
+    >>> key(None)
+    ''
+    """
+    return " ".join(words(text)) if text else ""
+
+
 def slug(text: str, sep: str = "-") -> str:
     """A stable ASCII id from a name: its folded words joined by ``sep``; empty when the
     name has no letter or digit that folds to ASCII.

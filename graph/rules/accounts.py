@@ -19,9 +19,9 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from graph.model import Need
+from graph.model import Frozen, Need
 
 Role = Literal["sme", "officer", "researcher", "admin"]
 ROLES: tuple[Role, ...] = ("sme", "officer", "researcher", "admin")
@@ -42,11 +42,7 @@ _hasher = PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) para
 _DUMMY_HASH = _hasher.hash("passerelle: a password that nobody has")
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class User(_Frozen):
+class User(Frozen):
     """An account."""
 
     id: str
@@ -65,7 +61,7 @@ class User(_Frozen):
     created_at: str = ""
 
 
-class Credential(_Frozen):
+class Credential(Frozen):
     """A session or a token, stored as the digest of the secret its owner holds."""
 
     id: str

@@ -12,11 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from graph.geo import region_of
 from graph.model import Lab
 from graph.rules.input import MAX_SCOPE_CHARS
-from graph.text import fold
-
-
-def _words(text: str) -> list[str]:
-    return [w for w in "".join(c if c.isalnum() else " " for c in fold(text)).split() if w]
+from graph.text import words
 
 
 class Scope(BaseModel):
@@ -56,13 +52,13 @@ class Scope(BaseModel):
         (True, False)
         """
         if self.institution and self.institution.strip():
-            wanted = _words(self.institution)
-            names = [_words(n) for n in (*lab.institutions, *lab.institution_codes)]
+            wanted = words(self.institution)
+            names = [words(n) for n in (*lab.institutions, *lab.institution_codes)]
             if not any(n == wanted or _starts(n, wanted) for n in names):
                 return False
         if self.region and self.region.strip():
             region = region_of(lab.postcode)
-            if region is None or _words(region) != _words(self.region):
+            if region is None or words(region) != words(self.region):
                 return False
         return True
 

@@ -11,36 +11,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from graph.model import Lab
-from graph.text import slug
+from graph.text import key
 
 MAX_QUERY_WORDS = 12
 
 
-def fold(text: str | None) -> str:
-    """Lower case, accents and punctuation removed, words separated by single spaces.
-
-    Examples
-    --------
-    >>> fold("Laboratoire d'Énergétique et de Mécanique Théorique (LEMTA)")
-    'laboratoire d energetique et de mecanique theorique lemta'
-    """
-    return slug(text, " ") if text else ""
-
-
 def search_key(lab: Lab) -> str:
     """What a query is matched against: acronym, name and city, folded."""
-    return " ".join(part for part in (fold(lab.acronym), fold(lab.name), fold(lab.city)) if part)
+    return " ".join(part for part in (key(lab.acronym), key(lab.name), key(lab.city)) if part)
 
 
 def query_words(query: str | None) -> list[str]:
     """The distinct words of a query, folded, in order (at most MAX_QUERY_WORDS)."""
-    words = list(dict.fromkeys(fold(query).split()))
+    words = list(dict.fromkeys(key(query).split()))
     return words[:MAX_QUERY_WORDS]
 
 
-def matches(key: str, words: Iterable[str]) -> bool:
-    """True when each word starts a word of ``key`` (what the stores retrieve)."""
-    padded = f" {key}"
+def matches(folded: str, words: Iterable[str]) -> bool:
+    """True when each word starts a word of ``folded``, a search key (what the stores retrieve)."""
+    padded = f" {folded}"
     return all(f" {w}" in padded for w in words)
 
 
@@ -51,6 +40,6 @@ def order(hits: Iterable[tuple[str, str, str | None]], words: list[str]) -> list
 
     def rank(hit: tuple[str, str, str | None]) -> tuple[int, str, str]:
         lab_id, name, acronym = hit
-        return (0 if whole and fold(acronym) == whole else 1, fold(name), lab_id)
+        return (0 if whole and key(acronym) == whole else 1, key(name), lab_id)
 
     return [hit[0] for hit in sorted(hits, key=rank)]

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from graph.errors import ConflictError, InputError
+from graph.model import Frozen
 from graph.rules.input import check_note
 
 Status = Literal["proposed", "contacted", "meeting", "agreement", "declined"]
@@ -37,11 +38,7 @@ SUCCESS: frozenset[Status] = frozenset({"meeting", "agreement"})
 NeedStatus = Literal["new", "in_progress", "closed"]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Introduction(_Frozen):
+class Introduction(Frozen):
     """A need's company introduced to a lab, and where that stands."""
 
     id: str
@@ -62,7 +59,7 @@ class Introduction(_Frozen):
         return self.status in OPEN
 
 
-class Event(_Frozen):
+class Event(Frozen):
     """One line of an introduction's audit trail: who, when, from which status to which, and
     the note (a note alone keeps the status: ``from_status == to_status``)."""
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from graph.errors import ForbiddenError, InputError, NotFoundError
+from graph.errors import ForbiddenError, InputError, unknown_introduction, unknown_need
 from graph.model import Company, ConceptMention, Extraction, Lab, Need, Visibility
 from graph.ranking.feedback import Feedback
 from graph.rules.accounts import Principal, can_change_need, can_read_need, iso, now, shows_company
@@ -96,18 +96,6 @@ def corrected(extraction: Extraction, need: Need) -> Extraction:
     return extraction.model_copy(update={"mentions": tuple(mentions)})
 
 
-def _unknown_need(need_id: str) -> NotFoundError:
-    return NotFoundError(f"Besoin inconnu : {need_id}", f"Unknown need: {need_id}", where="need_id")
-
-
-def _unknown_introduction(intro_id: str) -> NotFoundError:
-    return NotFoundError(
-        f"Introduction inconnue : {intro_id}",
-        f"Unknown introduction: {intro_id}",
-        where="introduction_id",
-    )
-
-
 def _forbidden(fr: str, en: str, where: str | None = None) -> ForbiddenError:
     return ForbiddenError(fr, en, where=where)
 
@@ -146,7 +134,7 @@ class Desk:
     def _readable(self, who: Principal, need_id: str) -> Need:
         need = self.store.need(need_id)
         if need is None or not can_read_need(who, need):
-            raise _unknown_need(need_id)
+            raise unknown_need(need_id)
         return need
 
     def need(self, who: Principal, need_id: str) -> NeedRecord:
@@ -359,12 +347,12 @@ class Desk:
     def _visible_introduction(self, who: Principal, intro_id: str) -> Introduction:
         intro = self.store.introduction(intro_id)
         if intro is None:
-            raise _unknown_introduction(intro_id)
+            raise unknown_introduction(intro_id)
         if who.is_officer:
             return intro
         need = self.store.need(intro.need_id)
         if need is None or not who.owns(need):
-            raise _unknown_introduction(intro_id)
+            raise unknown_introduction(intro_id)
         return intro
 
     def introduction(self, who: Principal, intro_id: str) -> IntroductionRecord:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from graph.errors import InputError, NotFoundError, PasserelleError
+from graph.errors import InputError, PasserelleError, unknown_lab, unknown_need
 from graph.geo import region_of
 from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ranking.context import ContextWeights, GraphContext, Topic
@@ -26,7 +26,8 @@ from graph.ranking.track_record import TrackRecord, TrackRecords, industry_stren
 from graph.rules.input import MAX_PAGE, check_limit, check_offset, check_text
 from graph.rules.scope import Scope
 from graph.store.ports import Extractor, GraphStore
-from graph.usecases.snapshot import SNAPSHOT_ATTEMPTS, Snapshot, label_key
+from graph.text import key
+from graph.usecases.snapshot import SNAPSHOT_ATTEMPTS, Snapshot
 
 
 @dataclass(frozen=True)
@@ -77,22 +78,12 @@ class LabView:
     labels: Mapping[str, tuple[str, str]]
 
 
-def _unknown_need(need_id: str) -> NotFoundError:
-    return NotFoundError(f"Besoin inconnu : {need_id}", f"Unknown need: {need_id}", where="need_id")
-
-
 ExtractorFactory = Callable[[Sequence[Concept]], Extractor]
 """Builds the extractor for the store's vocabulary (every concept it holds, register extensions
 such as ESCO and NAF included)."""
 
 WARM_UP_TEXT = "Corrosion de pièces en acier soudé : traitement de surface et contrôle."
 """What ``warm()`` analyses and ranks once, so that no request pays for first uses."""
-
-
-def _unknown_lab(lab_id: str) -> NotFoundError:
-    return NotFoundError(
-        f"Laboratoire inconnu : {lab_id}", f"Unknown lab: {lab_id}", where="lab_id"
-    )
 
 
 class PairingService:
@@ -385,7 +376,7 @@ class PairingService:
         """One need, or NotFoundError."""
         need = self.store.need(need_id)
         if need is None:
-            raise _unknown_need(need_id)
+            raise unknown_need(need_id)
         return need
 
     def need_pairings(
@@ -417,7 +408,7 @@ class PairingService:
         check_limit(limit)
         stored = self.store.stored_need(need_id)
         if stored is None:
-            raise _unknown_need(need_id)
+            raise unknown_need(need_id)
         need, profile, company = stored
         feedback = (lessons or self.lessons()).feedback(need_id, profile)
         ranking, used = self.rank_profile(profile, limit, company, scope, feedback)
@@ -446,7 +437,7 @@ class PairingService:
         """One lab, or NotFoundError."""
         lab = self.store.lab(lab_id)
         if lab is None:
-            raise _unknown_lab(lab_id)
+            raise unknown_lab(lab_id)
         return lab
 
     def search_labs(
@@ -484,7 +475,7 @@ class PairingService:
         snap = self.snapshot()
         lab = snap.labs.get(lab_id)
         if lab is None:
-            raise _unknown_lab(lab_id)
+            raise unknown_lab(lab_id)
         return LabView(
             lab, snap.profiles.get(lab_id, Extraction(language="fr")), snap.records, snap.labels
         )
@@ -504,7 +495,7 @@ class PairingService:
         store = self.store
         lab = store.lab(lab_id)
         if lab is None:
-            raise _unknown_lab(lab_id)
+            raise unknown_lab(lab_id)
         # as in a snapshot, only research units have a profile (they are the candidates)
         profile = store.lab_profile(lab_id) if lab.is_unit else None
         records = TrackRecords(store.projects(), store.participations(), store.companies())
@@ -554,7 +545,7 @@ class PairingService:
     def search_concepts(self, query: str, limit: int = 20) -> list[Concept]:
         """Concepts whose labels contain ``query`` (accents and case ignored), best first."""
         check_limit(limit)
-        q = label_key(query)
+        q = key(query)
         keyed = self.snapshot().concept_keys()
         if not q:
             return [c for c, _ in keyed[:limit]]

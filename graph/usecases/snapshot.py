@@ -22,7 +22,7 @@ from graph.ranking.matching import MatchIndex
 from graph.ranking.track_record import TrackRecords
 from graph.rules.scope import Scope
 from graph.store.ports import Extractor
-from graph.text import slug as slugify
+from graph.text import key
 
 T = TypeVar("T")
 
@@ -86,7 +86,7 @@ class Snapshot:
         return self._once(
             "concept_keys",
             lambda: [
-                (c, [label_key(x) for x in (c.label_fr, c.label_en, *c.alt_fr, *c.alt_en)])
+                (c, [key(x) for x in (c.label_fr, c.label_en, *c.alt_fr, *c.alt_en)])
                 for c in sorted(self.index.concepts.values(), key=lambda c: c.id)
             ],
         )
@@ -98,7 +98,3 @@ class Snapshot:
             if key not in self._memo:
                 self._memo[key] = make()
             return cast(T, self._memo[key])
-
-
-def label_key(label: str) -> str:
-    return slugify(label).replace("-", " ")

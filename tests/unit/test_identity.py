@@ -13,7 +13,7 @@ from graph.errors import InputError
 from graph.model import Company
 from graph.rules.identity import check_siren, luhn_valid, resolve_company
 from graph.rules.input import MAX_COMPANY_CHARS
-from graph.rules.search import fold as search_fold
+from graph.text import key as search_fold
 from graph.text import slug
 from ingest.registers import anr
 from ingest.registers.resolve import company_id, name_key

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from graph.model import Lab
-from graph.rules.search import fold, matches, order, query_words, search_key
+from graph.rules.search import matches, order, query_words, search_key
+from graph.text import key
 
 IJL = Lab(id="200918462H", name="Institut Jean Lamour", acronym="IJL", city="Nancy", description="")
 LEMTA = Lab(
@@ -20,7 +21,7 @@ def test_keys_are_folded_words_of_acronym_name_and_city() -> None:
     assert search_key(LEMTA) == (
         "lemta laboratoire energies mecanique theorique et appliquee vandoeuvre les nancy"
     )
-    assert fold(None) == "" and fold("  ") == ""
+    assert key(None) == "" and key("  ") == ""
 
 
 def test_each_query_word_must_start_a_word_of_the_key() -> None:
