@@ -14,10 +14,8 @@ import tempfile
 from html import escape
 from pathlib import Path
 
-from graph.ranking.context import ContextWeights
 from ingest.evaluation import anr as eval_anr
-from ingest.evaluation import quality
-from ingest.evaluation.metrics import evaluate
+from ingest.evaluation import fit, quality
 from ingest.language.extract import SpacyExtractor
 from ingest.language.vocabulary import load_vocabulary
 from ingest.registers.anr import read_committees
@@ -114,7 +112,8 @@ def main() -> int:
         "company and a lab with an RNSR code; relevant = that project's labs with an RNSR code;",
         "candidates = every lab with an RNSR code seen in training. Nothing of a test project is",
         "in training. The graph-signal weights were fitted on train <= 2018 / test 2019",
-        "(`scripts/fit_context_weights.py`), never on 2020.",
+        "(`ingest/evaluation/fit.py`), never on 2020. Passerelle ranks through the pipeline the",
+        "API runs (`graph/ranking/pipeline.py`).",
         "",
     ]
     chart: list[tuple[str, float]] = []
@@ -154,14 +153,12 @@ def main() -> int:
         if train_until == 2019:
             methods_all: dict[str, dict[str, float]] = result["methods"]  # type: ignore[assignment]
             chart = [(m, v["recall@10"]) for m, v in methods_all.items()]
-            # ablation: the matcher with each signal removed in turn
-            methods = eval_anr.Methods(data, extractor, vocabulary, domains)
-            needs = {q.id: extractor.extract(q.text) for q in data.queries}
-            full = ContextWeights().as_dict()
-            variants: list[tuple[str, dict[str, float] | None]] = [("all signals", full)]
+            # ablation: the pipeline with each signal removed in turn
+            prepared = fit.prepare(eval_anr.Methods(data, extractor, vocabulary, domains))
+            full = prepared.methods.ranker.weights
+            variants: list[tuple[str, dict[str, float]]] = [("all signals", full)]
             variants += [(f"without {k}", {**full, k: 0.0}) for k in full]
-            variants.append(("text only (no graph signal)", None))
-            relevant = {q.id: q.relevant for q in data.queries}
+            variants.append(("text only (no graph signal)", {}))
             lines += [
                 "### Ablation (train <= 2019, test 2020): what each signal adds",
                 "",
@@ -169,18 +166,7 @@ def main() -> int:
                 "|---|---|---|",
             ]
             for name, weights in variants:
-                rankings = {}
-                for q in data.queries:
-                    context = methods.signals(needs[q.id], q) if weights else None
-                    pairings = methods.index.rank_labs(
-                        needs[q.id],
-                        eval_anr.K,
-                        sme=q.category in eval_anr.SMES,
-                        context=context,
-                        weights=weights,
-                    )
-                    rankings[q.id] = [p.lab_id for p in pairings]
-                s = evaluate(rankings, relevant)
+                s = fit.scores(prepared, weights)
                 lines.append(f"| {name} | {s.recall:.3f} | {s.mrr:.3f} |")
                 if name == "text only (no graph signal)":
                     chart.append(("passerelle, text only", s.recall))

@@ -1,10 +1,11 @@
 """What the knowledge graph knows around a need: the company's history, its partners' partners,
 place, and the labs' record on the need's topics.
 
-These signals complete the text's relevance (``graph.ranking.matching``): a company that already worked
-with a lab, or with labs that work with it, or nearby, should meet it first; a lab with many
-projects on the need's topics is a safer first contact than one that mentions them once.
-Each signal is a count turned into ``log(1 + n) / log(1 + max n)``, in [0, 1].
+These values complete the text's relevance (``graph.ranking.matching``): a company that already
+worked with a lab, or with labs that work with it, or nearby, should meet it first; a lab with
+many projects on the need's topics is a safer first contact than one that mentions them once.
+Each value is a count turned into [0, 1] (``graph.ranking.scale``); the table of signals that
+read them is ``graph.ranking.signals``.
 """
 
 from __future__ import annotations
@@ -17,55 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.model import Participation, Project
-
-SIGNALS: dict[str, tuple[str, str]] = {
-    "topic_record": ("projets sur ces thèmes", "projects on these topics"),
-    "history": ("déjà partenaire de l'entreprise", "already worked with the company"),
-    "partners": ("partenaire de ses partenaires", "works with the company's partners"),
-    "proximity": ("même région", "same region"),
-}
-LABELS: dict[str, tuple[str, str]] = {
-    **SIGNALS,
-    "feedback": (
-        "a réussi sur des besoins proches",
-        "met or agreed with companies on similar needs",
-    ),
-}
-"""Every signal's French and English label: the graph's, and the officers' feedback
-(``graph.ranking.feedback``)."""
-
-RECORD_SIGNALS = frozenset({"topic_record"})
-"""Signals about the labs' record rather than the company's relationships: they multiply a
-lab's relevance instead of adding to it (``graph.ranking.matching.MatchIndex.rank_labs``)."""
-
-
-@dataclass(frozen=True)
-class ContextWeights:
-    """Weight of each signal, added to the text's relevance (which lies in [0, 1]).
-
-    Defaults: the best Recall@10 of a grid search on ANR collaborations, calls up to 2018
-    against 2019 (``scripts/fit_context_weights.py``); 2020 was not used to choose them.
-    """
-
-    topic_record: float = 0.5
-    history: float = 1.0
-    partners: float = 0.6
-    proximity: float = 0.15
-
-    def as_dict(self) -> dict[str, float]:
-        return {k: float(getattr(self, k)) for k in SIGNALS}
-
-    @property
-    def total(self) -> float:
-        return sum(self.as_dict().values())
-
-
-def _scaled(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    top = float(counts.max()) if counts.size else 0.0
-    if top <= 0:
-        return np.zeros_like(counts)
-    out: npt.NDArray[np.float64] = np.log1p(counts) / np.log1p(top)
-    return out
+from graph.ranking.scale import log_scale
 
 
 @dataclass(frozen=True)
@@ -169,30 +122,34 @@ class GraphContext:
         names = list(labels)
         return "; ".join(names[:most]) + (" …" if len(names) > most else "")
 
-    def signals(
-        self,
-        topics: Mapping[str, float],
-        company_id: str | None = None,
-        region: str | None = None,
-    ) -> dict[str, npt.NDArray[np.float64]]:
-        """Each signal per lab, in [0, 1], for a need about ``topics`` (``topics_of``)."""
-        n = len(self.lab_ids)
-        record = np.zeros(n)
+    def topic_record(self, topics: Mapping[str, float]) -> npt.NDArray[np.float64]:
+        """Each lab's projects on the need's themes (``topics_of``), weighted by theme, scaled
+        in [0, 1]."""
+        record = np.zeros(len(self.lab_ids))
         for code, weight in topics.items():
             if code in self.topics:
                 record += weight * self._topic_counts[self.topic_codes.index(code)]
-        history = np.zeros(n)
-        partners = np.zeros(n)
-        for i, count in self._history.get(company_id or "", Counter()).items():
+        return log_scale(record)
+
+    def history(self, company_id: str) -> npt.NDArray[np.float64]:
+        """Each lab's projects with the company, scaled in [0, 1]."""
+        history = np.zeros(len(self.lab_ids))
+        for i, count in self._history.get(company_id, Counter()).items():
             history[i] = count
+        return log_scale(history)
+
+    def partners(self, company_id: str) -> npt.NDArray[np.float64]:
+        """Each lab's shared projects with the labs the company worked with (its partners'
+        partners), scaled in [0, 1]."""
+        partners = np.zeros(len(self.lab_ids))
+        for i in self._history.get(company_id, Counter()):
             for j, c in self._co[i].items():
                 partners[j] += c
-        proximity = (
-            (self._regions == region).astype(np.float64) if region else np.zeros(n, np.float64)
-        )
-        return {
-            "topic_record": _scaled(record),
-            "history": _scaled(history),
-            "partners": _scaled(partners),
-            "proximity": proximity,
-        }
+        return log_scale(partners)
+
+    def proximity(self, region: str | None) -> npt.NDArray[np.float64]:
+        """1 for the labs in ``region``, else 0 (all 0 without a region)."""
+        if not region:
+            return np.zeros(len(self.lab_ids), np.float64)
+        same: npt.NDArray[np.float64] = (self._regions == region).astype(np.float64)
+        return same

@@ -2,10 +2,10 @@
 
 A lab declined for a need leaves that need's suggestions (officers still see it, as declined,
 with the reason). A lab that reached a meeting or an agreement on a need rises for needs that
-share its concepts: the ``feedback`` signal of a lab is the largest concept overlap between the
-need ranked and a need on which the lab succeeded, and it adds to the score as the graph's
-other signals do (``graph.ranking.matching.MatchIndex.rank_labs``), only for labs that share a concept
-with the need. Without introductions nothing changes.
+share its concepts: the ``feedback`` signal of a lab (``graph.ranking.signals``) is the largest
+concept overlap between the need ranked and a need on which the lab succeeded, and it adds to
+the score as the graph's other signals do, only for labs that share a concept with the need.
+Without introductions nothing changes.
 """
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from graph.model import Extraction
 from graph.rules.workflow import SUCCESS, Introduction
 
-SIGNAL = "feedback"
-WEIGHT = 0.5
-"""The feedback signal's weight, beside the context signals' (``graph.ranking.context.ContextWeights``)."""
 MIN_OVERLAP = 0.1
 """Below this concept overlap, two needs are not similar."""
 

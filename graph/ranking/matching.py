@@ -20,7 +20,7 @@ explanation: the contribution of each shared concept and of each shared term, wh
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -30,7 +30,6 @@ import numpy.typing as npt
 from scipy import sparse
 
 from graph.model import Concept, ConceptMention, Extraction
-from graph.ranking.context import LABELS, RECORD_SIGNALS
 from graph.ranking.projection import ancestors_within, concept_hierarchy
 
 __all__ = [
@@ -403,18 +402,21 @@ class MatchIndex:
         weights: Mapping[str, float] | None = None,
         candidates: npt.NDArray[np.bool_] | None = None,
         details: Mapping[str, str] | None = None,
+        record: Collection[str] = (),
+        labels: Mapping[str, tuple[str, str]] | None = None,
     ) -> list[Pairing]:
         """The ``limit`` best labs for ``need``, best first, ties broken by lab id.
 
         ``sme``: the need is an SME's, so the track record counts work with SMEs.
-        ``context``: graph signals per lab (``graph.ranking.context``), each in [0, 1], with
+        ``context``: signals per lab (``graph.ranking.signals``), each in [0, 1], with
         ``weights``; the score is then divided by ``1 + sum(weights)`` so it stays in [0, 1].
-        The labs' record on the need's themes (``RECORD_SIGNALS``) multiplies their relevance:
-        it reorders relevant labs and lifts no weak one. The company's relationships (its
-        history, its partners' partners, its region) add to the score of the labs that share a
-        concept with the need.
+        The signals named in ``record`` (the labs' own record, such as their projects on the
+        need's themes) multiply their relevance: they reorder relevant labs and lift no weak
+        one. The others (the company's relationships, the officers' feedback) add to the score
+        of the labs that share a concept with the need.
         ``candidates``: the labs that may be suggested (a scope), by position in ``lab_ids``.
-        ``details``: what each signal is about, for the explanation.
+        ``details``: what each signal is about, and ``labels`` its French and English names,
+        for the explanation.
 
         A need with concepts is paired only with labs that share at least one of them (its
         broader concepts included): no channel or signal carries a lab that shares none. A
@@ -437,12 +439,14 @@ class MatchIndex:
                 else (candidates if candidates is not None else np.ones_like(eligible))
             )
             parts = {
-                k: (total if k in RECORD_SIGNALS else reachable) * (w * scale) * context[k]
+                k: (total if k in record else reachable) * (w * scale) * context[k]
                 for k, w in used.items()
             }
             total = total * scale + sum(parts.values(), np.zeros_like(total))
         picked = self._top(total, limit)
-        return self._explain(plan, picked, total, scale, parts, context or {}, details or {})
+        return self._explain(
+            plan, picked, total, scale, parts, context or {}, details or {}, labels or {}
+        )
 
     def lab_vector(self, values: Mapping[str, float]) -> npt.NDArray[np.float64]:
         """``values`` by lab id as an array in the index's lab order (0 for the others; ids the
@@ -484,6 +488,7 @@ class MatchIndex:
         context_parts: Mapping[str, npt.NDArray[np.float64]] | None = None,
         context: Mapping[str, npt.NDArray[np.float64]] | None = None,
         details: Mapping[str, str] | None = None,
+        labels: Mapping[str, tuple[str, str]] | None = None,
     ) -> list[Pairing]:
         if not rows:
             return []
@@ -495,8 +500,8 @@ class MatchIndex:
             idfs = self._idf[plan.concept_cols].tolist()
             for c, coef, idf in zip(plan.concept_ids, coefs, idfs, strict=True):
                 concept = self.concepts.get(c)
-                labels = (concept.label_fr, concept.label_en) if concept else (c, c)
-                shared[c] = (coef, idf, plan.expanded[c], labels)
+                names = (concept.label_fr, concept.label_en) if concept else (c, c)
+                shared[c] = (coef, idf, plan.expanded[c], names)
         term_coef = (1 - alpha) / plan.lexical_norm if plan.lexical_norm > 0 else 0.0
         # with a track record, each relevance part keeps (1 - beta) and the rest is the
         # industry part: beta * relevance * t; the parts still add up to the score
@@ -548,7 +553,7 @@ class MatchIndex:
                         context=tuple(
                             ContextContribution(
                                 name,
-                                *LABELS.get(name, (name, name)),
+                                *(labels or {}).get(name, (name, name)),
                                 float((context or {})[name][pos]),
                                 float(part[pos]),
                                 (details or {}).get(name, ""),

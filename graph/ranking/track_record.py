@@ -8,13 +8,13 @@ shared projects, with their years.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
-import numpy as np
 
 from graph.model import Collaboration, Company, Participation, Project
+from graph.ranking.scale import log_scaled
 
 
 def participation_graph(
@@ -63,18 +63,6 @@ def derive_collaborations(
         )
         for (lab, company), years in sorted(shared.items())
     ]
-
-
-def log_scaled(counts: Mapping[str, int]) -> dict[str, float]:
-    """``log(1 + n) / log(1 + max n)``: the first ones count most; {} when all are zero.
-
-    >>> log_scaled({"a": 0, "b": 1, "c": 3})
-    {'a': 0.0, 'b': 0.5, 'c': 1.0}
-    """
-    top = max(counts.values(), default=0)
-    if top <= 0:
-        return {}
-    return {key: float(np.log1p(n) / np.log1p(top)) for key, n in counts.items()}
 
 
 def industry_strengths(

@@ -6,28 +6,22 @@ their interfaces only.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-import numpy.typing as npt
-
 from graph.errors import InputError, PasserelleError, unknown_lab, unknown_need
-from graph.geo import region_of
 from graph.model import Company, Concept, Extraction, Lab, Need
-from graph.ranking.context import ContextWeights, GraphContext, Topic
+from graph.ranking.context import GraphContext, Topic
 from graph.ranking.feedback import NO_FEEDBACK, Feedback, Lessons
-from graph.ranking.feedback import SIGNAL as FEEDBACK
-from graph.ranking.feedback import WEIGHT as FEEDBACK_WEIGHT
 from graph.ranking.matching import MatchIndex, MatchParams, Pairing
-from graph.ranking.track_record import TrackRecord, TrackRecords, industry_strengths
+from graph.ranking.signals import default_weights
+from graph.ranking.track_record import TrackRecord, TrackRecords
 from graph.rules.input import MAX_PAGE, check_limit, check_offset, check_text
 from graph.rules.scope import Scope
 from graph.store.ports import Extractor, GraphStore
 from graph.text import key
-from graph.usecases.snapshot import SNAPSHOT_ATTEMPTS, Snapshot
+from graph.usecases.snapshot import SNAPSHOT_ATTEMPTS, Snapshot, Snapshots, read_snapshot
 
 
 @dataclass(frozen=True)
@@ -89,12 +83,11 @@ WARM_UP_TEXT = "Corrosion de pièces en acier soudé : traitement de surface et 
 class PairingService:
     """Use cases over one store.
 
-    Requests read an immutable :class:`Snapshot` of the store's labs' side (labs, profiles,
-    matching index, graph context, track records, and the extractor for the store's
-    vocabulary), built once per store revision. One cheap read of the store's ``revision()``
-    per request tells whether it is current; when another process (or this one) wrote labs,
-    concepts or projects, the next request builds the new snapshot (one thread builds it, the
-    others wait for it) and swaps it in whole. Storing needs does not change the revision.
+    Requests read an immutable :class:`~graph.usecases.snapshot.Snapshot` of the store's labs'
+    side (labs, profiles, the ranker, track records, and the extractor for the store's
+    vocabulary), built once per store revision (:class:`~graph.usecases.snapshot.Snapshots`).
+    Storing needs does not change the revision. Labs are ranked by the one ranking pipeline
+    (``graph.ranking.pipeline.Ranker``).
 
     Parameters
     ----------
@@ -110,6 +103,8 @@ class PairingService:
         Project themes (ANR committees and programmes) and their concepts.
     scope : Scope, optional
         The territory served when a request names none.
+    weights : mapping, optional
+        The signals' weights (``graph.ranking.signals``); default: the table's.
     freeze : bool
         After each snapshot, move every object alive into the garbage collector's permanent
         generation (``gc.freeze``), so that full collections no longer walk the snapshot's
@@ -125,6 +120,7 @@ class PairingService:
         extractors: ExtractorFactory | None = None,
         topics: Mapping[str, Topic] | None = None,
         scope: Scope | None = None,
+        weights: Mapping[str, float] | None = None,
         freeze: bool = False,
     ) -> None:
         if (extractor is None) == (extractors is None):
@@ -137,43 +133,27 @@ class PairingService:
         """Project themes (ANR committees and programmes) and their concepts."""
         self.default_scope = scope or Scope()
         """The territory served when a request names none."""
-        self.weights = ContextWeights()
-        self.freeze = freeze
-        self._snapshot: Snapshot | None = None
-        self._building = threading.Lock()
+        self.weights = dict(default_weights() if weights is None else weights)
+        """The signals' weights."""
+        self.snapshots = Snapshots(store, self._read, freeze)
         self._warmed = False
         self._warm_lock = threading.Lock()
         self._warmer: threading.Thread | None = None
 
     # -- snapshot ---------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
-        """The snapshot of the store's current revision (one cheap store read when it is
-        current; built, once for all threads, when it is not).
+        """The snapshot of the store's current revision (``Snapshots.current``)."""
+        return self.snapshots.current()
 
-        Raises
-        ------
-        StoreUnavailable
-            When the store cannot be read; the next call tries again.
-        """
-        revision = self.store.revision()
-        current = self._snapshot
-        if current is not None and current.revision == revision:
-            return current
-        with self._building:
-            current = self._snapshot
-            if current is not None and current.revision == self.store.revision():
-                return current  # another thread built it while this one waited
-            fresh = self._build(current)
-            self._snapshot = fresh  # one assignment: readers see the old snapshot or the new
-        if self.freeze:
-            gc.collect()
-            gc.freeze()
-        return fresh
+    def _read(self, previous: Snapshot | None) -> Snapshot:
+        return read_snapshot(
+            self.store, previous, self._extractor_maker, params=self.params, topics=self.topics
+        )
 
     @property
     def ready(self) -> bool:
         """Whether ``warm()`` has run: a match is served without building anything first."""
-        return self._warmed and self._snapshot is not None
+        return self._warmed and self.snapshots.built is not None
 
     def warm(self) -> None:
         """Build what the first match would otherwise build: the snapshot, its extractor, the
@@ -201,56 +181,7 @@ class PairingService:
 
     def refresh(self) -> None:
         """Forget the snapshot; the next request builds one from the store."""
-        with self._building:
-            self._snapshot = None
-
-    def _build(self, previous: Snapshot | None) -> Snapshot:
-        """Read the store into a new snapshot; read again if the store changed meanwhile."""
-        store = self.store
-        for _ in range(SNAPSHOT_ATTEMPTS):
-            revision = store.revision()
-            labs = {lab.id: lab for lab in store.labs()}
-            profiles = {
-                lab_id: profile
-                for lab_id, profile in store.lab_profiles().items()
-                if lab_id in labs and labs[lab_id].is_unit
-            }
-            companies = store.companies()
-            collaborations = store.collaborations()
-            concepts = tuple(store.concepts())
-            projects, participations = store.projects(), store.participations()
-            if store.revision() == revision:
-                break
-        # else: the store keeps changing; the last reading is served, the next request reads
-        # again (its revision differs from the one recorded)
-        smes = {c.id for c in companies if c.is_sme}
-        industry, industry_sme = industry_strengths(collaborations, smes)
-        index = MatchIndex(
-            concepts, profiles, self.params, industry=industry, industry_sme=industry_sme
-        )
-        context = None
-        if projects:
-            regions = {lab.id: r for lab in labs.values() if (r := region_of(lab.postcode))}
-            context = GraphContext(index.lab_ids, projects, participations, self.topics, regions)
-        make_extractor = self._extractor_maker(previous, concepts)
-        return Snapshot(
-            revision=revision,
-            labs=labs,
-            profiles=profiles,
-            index=index,
-            context=context,
-            records=TrackRecords(projects, participations, companies),
-            make_extractor=make_extractor,
-            vocabulary=concepts,
-            labels={c.id: (c.label_fr, c.label_en) for c in index.concepts.values()},
-            counts={
-                "units": sum(lab.is_unit for lab in labs.values()),
-                "described": sum(
-                    lab.is_unit and bool(lab.description_source) for lab in labs.values()
-                ),
-                "organisations": sum(not lab.is_unit for lab in labs.values()),
-            },
-        )
+        self.snapshots.forget()
 
     def _extractor_maker(
         self, previous: Snapshot | None, concepts: tuple[Concept, ...]
@@ -328,42 +259,13 @@ class PairingService:
         scope: Scope,
         feedback: Feedback = NO_FEEDBACK,
     ) -> list[RankedLab]:
-        index, context = snap.index, snap.context
-        signals: dict[str, npt.NDArray[np.float64]] | None = None
-        weights: dict[str, float] | None = None
-        details: dict[str, str] = {}
-        if context is not None:
-            # the need's themes come from its concepts (broader ones included)
-            topics = context.topics_of(
-                {c: e.weight for c, e in index.expand(extraction.mentions).items()}
-            )
-            details["topic_record"] = context.describe(topics)
-            signals = context.signals(
-                topics, company.id if company else None, company.region if company else None
-            )
-            # without a known company, only the labs' record on the need's topics applies
-            weights = {
-                k: w
-                for k, w in self.weights.as_dict().items()
-                if company is not None or k == "topic_record"
-            }
-        candidates = snap.candidates(scope)
-        if feedback.declined:
-            declined = index.lab_vector(dict.fromkeys(feedback.declined, 1.0)) > 0
-            candidates = candidates & ~declined
-        if feedback.similar:
-            signals = dict(signals or {})
-            signals[FEEDBACK] = index.lab_vector(feedback.similar)
-            weights = {**(weights or {}), FEEDBACK: FEEDBACK_WEIGHT}
-            details[FEEDBACK] = "rencontres et accords sur des besoins proches"
-        pairings = index.rank_labs(
+        pairings = snap.ranker.rank(
             extraction,
             limit,
-            sme=company is not None and company.is_sme,
-            context=signals,
-            weights=weights,
-            candidates=candidates,
-            details=details,
+            company=company,
+            candidates=snap.candidates(scope),
+            feedback=feedback,
+            weights=self.weights,
         )
         labs = snap.labs
         return [
@@ -470,7 +372,7 @@ class PairingService:
         Without a snapshot built yet in this process (a CLI command), only what the view
         needs is read (one lab, its profile, the projects and the concepts), not the whole
         graph into a matching index."""
-        if self._snapshot is None:
+        if self.snapshots.built is None:
             return self._lab_view_alone(lab_id)
         snap = self.snapshot()
         lab = snap.labs.get(lab_id)

@@ -10,9 +10,11 @@ Candidates: every lab with an RNSR code seen in training. Nothing of a test proj
 training graph (``split`` checks it).
 
 Methods, on the same candidates: popularity (projects with a company partner, then all
-projects); popularity in the company's region; popularity within the committee; BM25 of the topic text over lab profile texts; and ``passerelle``, the
-matcher the API uses (``graph.ranking.matching.MatchIndex`` with the industry track record), on lab
-profiles extracted from their training topics (and RNSR domains when given).
+projects); popularity in the company's region; popularity within the committee; BM25 of the
+topic text over lab profile texts; and ``passerelle``, the ranking pipeline the API runs
+(``graph.ranking.pipeline.Ranker``: the text's relevance, the industry record, every signal of
+``graph.ranking.signals`` with its weight) over the training graph, on lab profiles extracted
+from their training topics (and RNSR domains when given).
 
 One code path: ``run_detailed`` runs every method on every query and keeps each query's outcome
 (ranking, recall, hit, rank of the first relevant lab, ``Detailed``); ``run`` returns its
@@ -30,12 +32,11 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
-import numpy.typing as npt
 
-from graph.model import Concept, Extraction, Participation, Project
-from graph.ranking.context import ContextWeights, GraphContext
-from graph.ranking.matching import MatchIndex, Pairing
-from graph.ranking.track_record import log_scaled
+from graph.model import Company, Concept, Participation, Project
+from graph.ranking.matching import Pairing
+from graph.ranking.pipeline import Ranker, RankingData
+from graph.ranking.track_record import derive_collaborations
 from graph.store.ports import Extractor
 from ingest.evaluation.metrics import Scores, evaluate, hit_at, recall_at
 from ingest.registers import anr
@@ -182,7 +183,7 @@ class Methods:
         vocabulary: Sequence[Concept],
         domains: dict[str, str] | None = None,
         progress: Callable[[str, int, int], None] | None = None,
-        weights: ContextWeights | None = None,
+        weights: Mapping[str, float] | None = None,
     ) -> None:
         self.data = data
         labs = [r for r in data.train if r.kind == "lab"]
@@ -226,7 +227,8 @@ class Methods:
         self.bm25 = bm25s.BM25()
         self.bm25.index([list(e.terms) or ["\u2205"] for e in extractions], show_progress=False)
         self.extractor = extractor
-        # the knowledge graph of training, as the API's matcher reads it from a store
+        # the knowledge graph of training, as a store would hold it, ranked by the pipeline the
+        # API runs (``graph.ranking.pipeline``): the same industry record, signals and weights
         projects = {
             r.project_id: Project(
                 id=r.project_id,
@@ -246,46 +248,31 @@ class Methods:
             for r in data.train
             if r.kind in ("lab", "company")
         ]
-        # industry track record per lab; a company counts as an SME in the projects where
-        # its row says so (the API reads the category the store keeps for the company)
-        companies_of_project: dict[str, set[tuple[str, bool]]] = defaultdict(set)
-        for r in data.train:
-            if r.kind == "company":
-                companies_of_project[r.project_id].add((r.partner_id, r.category in SMES))
-        partners: dict[str, set[str]] = defaultdict(set)
-        sme_partners: dict[str, set[str]] = defaultdict(set)
-        for r in labs:
-            for cid, sme in companies_of_project.get(r.project_id, ()):
-                partners[r.partner_id].add(cid)
-                if sme:
-                    sme_partners[r.partner_id].add(cid)
-        self.index = MatchIndex(
-            vocabulary,
-            dict(zip(data.candidates, extractions, strict=True)),
-            industry=log_scaled({lab: len(c) for lab, c in partners.items()}),
-            industry_sme=log_scaled({lab: len(c) for lab, c in sme_partners.items()}),
-        )
+        # a company as a store keeps it: the category of its latest row sets its size
+        companies = {r.partner_id: _company(r) for r in data.train if r.kind == "company"}
         regions: dict[str, Counter[str]] = defaultdict(Counter)
         for r in labs:
             if r.region:
                 regions[r.partner_id][r.region] += 1
-        self.context = GraphContext(
-            data.candidates,
-            list(projects.values()),
-            participations,
-            topics(),
-            {lab: c.most_common(1)[0][0] for lab, c in regions.items()},
+        self.ranker = Ranker(
+            RankingData(
+                concepts=vocabulary,
+                profiles=dict(zip(data.candidates, extractions, strict=True)),
+                companies=list(companies.values()),
+                collaborations=derive_collaborations(projects.values(), participations),
+                projects=list(projects.values()),
+                participations=participations,
+                topics=topics(),
+                regions={lab: c.most_common(1)[0][0] for lab, c in regions.items()},
+            )
         )
-        self.weights = (weights or ContextWeights()).as_dict()
-        # queries already analysed, by query id (used by scripts/fit_context_weights.py)
-        self.cache: dict[str, tuple[Extraction, dict[str, npt.NDArray[np.float64]]]] = {}
+        self.weights = dict(self.ranker.weights if weights is None else weights)
 
-    def signals(self, need: Extraction, q: Query) -> dict[str, npt.NDArray[np.float64]]:
-        """The graph signals for a query, its themes inferred from its concepts."""
-        themes = self.context.topics_of(
-            {c: e.weight for c, e in self.index.expand(need.mentions).items()}
+    def company(self, q: Query) -> Company:
+        """The query's company as the API knows a need's company: its size and region."""
+        return Company(
+            id=q.company_id, name=q.company_id, category=q.category, region=q.region or None
         )
-        return self.context.signals(themes, q.company_id, q.region)
 
     # -- baselines ------------------------------------------------------------------------
     def rank_popularity(self, q: Query) -> list[str]:
@@ -306,16 +293,11 @@ class Methods:
 
     # -- passerelle -----------------------------------------------------------------------
     def pairings(self, q: Query, limit: int = K) -> list[Pairing]:
-        """The matcher's ``limit`` best labs for a query, with their explanations.
-
-        The need is the query's text; the graph signals are the company's, with
-        ``self.weights``. Only labs that share something with the need are returned.
-        """
+        """The pipeline's ``limit`` best labs for a query, with their explanations: the need
+        is the query's text, its company the query's (``company``), the weights
+        ``self.weights``. Only labs that share something with the need are returned."""
         need = self.extractor.extract(q.text)
-        context = self.signals(need, q)
-        return self.index.rank_labs(
-            need, limit, sme=q.category in SMES, context=context, weights=self.weights
-        )
+        return self.ranker.rank(need, limit, company=self.company(q), weights=self.weights)
 
     def rank_passerelle(self, q: Query) -> list[str]:
         """The matcher's labs (``pairings``), completed by popularity up to ``K``."""
@@ -525,3 +507,13 @@ def run(
     queries), ``segments``, ``best_baseline``, ``lift``, ``queries`` and ``candidates``.
     """
     return run_detailed(data, extractor, vocabulary, domains, progress).summary()
+
+
+def _company(row: PartnerRow) -> Company:
+    return Company(
+        id=row.partner_id,
+        name=row.name,
+        city=row.city or None,
+        category=row.category or None,
+        region=row.region or None,
+    )

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
-from graph.ranking.feedback import SIGNAL, feedback_for, overlap
+from graph.ranking.feedback import feedback_for, overlap
 from graph.rules.workflow import advance, open_introduction
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import GraphStore
@@ -106,7 +106,7 @@ def test_without_introductions_the_tie_is_broken_by_id(service: PairingService) 
     assert order(service, "N2") == ["L1", "L2"]
     ranking = service.need_pairings("N1")[1]
     assert ranking[0].pairing.score == pytest.approx(ranking[1].pairing.score)
-    assert all(c.signal != SIGNAL for r in ranking for c in r.pairing.explanation.context)
+    assert all(c.signal != "feedback" for r in ranking for c in r.pairing.explanation.context)
 
 
 def test_a_meeting_on_a_similar_need_lifts_the_lab_and_says_why(service: PairingService) -> None:
@@ -116,9 +116,9 @@ def test_a_meeting_on_a_similar_need_lifts_the_lab_and_says_why(service: Pairing
     assert order(service, "N1") == ["L2", "L1"]
     first = service.need_pairings("N1")[1][0]
     parts = {c.signal: c for c in first.pairing.explanation.context}
-    assert parts[SIGNAL].value == pytest.approx(0.5)  # the overlap of N1 and N2
-    assert parts[SIGNAL].contribution > 0
-    assert parts[SIGNAL].label_fr == "a réussi sur des besoins proches"
+    assert parts["feedback"].value == pytest.approx(0.5)  # the overlap of N1 and N2
+    assert parts["feedback"].contribution > 0
+    assert parts["feedback"].label_fr == "a réussi sur des besoins proches"
     # the explanation's parts still add up to the score
     e = first.pairing.explanation
     total = math.fsum(c.contribution for c in e.context)

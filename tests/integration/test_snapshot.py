@@ -238,7 +238,7 @@ def test_a_lab_view_without_a_snapshot_equals_the_snapshots(
     cold = PairingService(service.store, extractor)
     for lab_id in [lab.id for lab in service.store.labs()][:5]:
         alone = cold.lab_view(lab_id)
-        assert cold._snapshot is None, "the view was read without building a snapshot"
+        assert cold.snapshots.built is None, "the view was read without building a snapshot"
         whole = service.lab_view(lab_id)
         assert alone.lab == whole.lab and alone.profile == whole.profile
         assert alone.labels == whole.labels

@@ -17,8 +17,10 @@ from graph.model import (
     Participation,
     Project,
 )
-from graph.ranking.context import ContextWeights, GraphContext, Topic
+from graph.ranking.context import GraphContext, Topic
 from graph.ranking.matching import MatchIndex
+from graph.ranking.pipeline import Ranker, RankingData
+from graph.ranking.signals import default_weights
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
@@ -71,7 +73,13 @@ def test_a_need_is_about_the_themes_that_share_its_concepts() -> None:
 
 
 def test_signals_by_hand() -> None:
-    s = context().signals({"CE08": 1.0}, "ACME", "Grand Est")
+    ctx = context()
+    s = {
+        "history": ctx.history("ACME"),
+        "partners": ctx.partners("ACME"),
+        "proximity": ctx.proximity("Grand Est"),
+        "topic_record": ctx.topic_record({"CE08": 1.0}),
+    }
     assert s["history"].tolist() == [1.0, 1.0, 0.0, 0.0]  # ACME worked with L1 and L2 (P1)
     # partners of L1 and L2: L1<->L2 once (P1), L2<->L3 once (P3)
     assert s["partners"][2] > 0 and s["partners"][3] == 0
@@ -79,8 +87,8 @@ def test_signals_by_hand() -> None:
     # CE08 is the need's topic: L2 has two projects there, L1 one, L3 none
     record = s["topic_record"]
     assert record[1] == 1.0 and 0 < record[0] < 1 and record[2] == 0.0
-    unknown = context().signals({}, "NOBODY", None)
-    assert not unknown["history"].any() and not unknown["proximity"].any()
+    assert not ctx.history("NOBODY").any() and not ctx.proximity(None).any()
+    assert not ctx.topic_record({}).any()
 
 
 def test_context_adds_up_and_lifts_the_company_partners() -> None:
@@ -88,10 +96,21 @@ def test_context_adds_up_and_lifts_the_company_partners() -> None:
     need = ex("welding", terms=("materiau", "metalliqu"))
     plain = [p.lab_id for p in index.rank_labs(need, 4)]
     assert plain == LABS  # equal relevance: lab id order
-    weights = ContextWeights().as_dict()
-    ranked = index.rank_labs(
-        need, 4, context=context().signals({"CE08": 1.0}, "ACME", "Grand Est"), weights=weights
+    ranker = Ranker(
+        RankingData(
+            VOCAB,
+            {lab: ex("welding") for lab in LABS},
+            projects=PROJECTS,
+            participations=PARTS,
+            topics=TOPICS,
+            regions={"L1": "Grand Est", "L4": "Grand Est"},
+        )
     )
+    assert ranker.themes(need) == {"CE08": 1.0}
+    acme = Company(id="ACME", name="Acme", region="Grand Est")
+    ranked = ranker.rank(need, 4, company=acme)
+    # the officers' feedback has no introduction here: only the graph's four signals apply
+    weights = {k: w for k, w in default_weights().items() if k != "feedback"}
     # ACME worked with L1 and L2: they come first. By hand, with relevance r = 0.7 each (the
     # concept channel) and W = 2.25: L2 adds r * 0.5 * 1.0 (topic record, two CE08 projects:
     # it multiplies relevance), L1 adds r * 0.5 * log 2 / log 3 and 0.15 (same region);

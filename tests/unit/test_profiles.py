@@ -8,7 +8,7 @@ import pytest
 
 from graph.errors import InputError
 from graph.model import Concept, Lab, Participation, Project
-from graph.ranking.context import ContextWeights
+from graph.ranking.signals import default_weights
 from graph.rules.scope import Scope
 from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.pairing import PairingService
@@ -225,7 +225,7 @@ def test_graph_signals_never_carry_a_lab_that_shares_no_concept(store, extractor
         ],
     )
     service = PairingService(store, extractor, topics=topics(PROGRAMMES))
-    service.weights = ContextWeights(topic_record=5.0)
+    service.weights = {**default_weights(), "topic_record": 5.0}
     result = service.match_text("Traitement thermique des aciers et des alliages métalliques")
     assert [r.lab.id for r in result.ranking] == [IJL.id]
     assert all(r.pairing.explanation.concepts for r in result.ranking)
