@@ -7,27 +7,26 @@ from collections.abc import Mapping
 
 from graph.model import Lab
 from graph.ranking.matching import ConceptContribution, Explanation
-from ingest.registers.descriptions import provenance as description_provenance
+from ingest.registers.table import REGISTERS
 
 
 def provenance(c: ConceptContribution, lab: Lab | None) -> tuple[str, str]:
-    """Where a lab's capability comes from, in French and English."""
+    """Where a lab's capability comes from, in French and English: each of its sources as the
+    register that gave it names it (``ingest.registers.table``: ``label``, or ``provenance``
+    when the wording depends on the lab), in the table's order."""
     fr: list[str] = []
     en: list[str] = []
-    if "description" in c.lab_sources:
-        source = lab.description_source if lab else None
-        fr.append(description_provenance(source, "fr"))
-        en.append(description_provenance(source, "en"))
-    if "register" in c.lab_sources:
-        fr.append("sa fiche au registre RNSR (domaines scientifiques, panels ERC)")
-        en.append("its RNSR register entry (scientific domains, ERC panels)")
-    if "anr" in c.lab_sources:
-        projects = [e for e in c.lab_evidence if e.startswith("projets ANR")]
-        fr.extend(f"ses {e}" for e in projects[:2])
-        en.extend(f"its ANR {e.removeprefix('projets ANR ')}" for e in projects[:2])
-    if "cordis" in c.lab_sources:
-        fr.append("ses projets européens (CORDIS)")
-        en.append("its European projects (CORDIS)")
+    for register in REGISTERS:
+        if register.source is None or register.source not in c.lab_sources:
+            continue
+        wording = register.provenance_of()
+        if wording is not None:
+            more_fr, more_en = wording(lab, c.lab_evidence)
+            fr.extend(more_fr)
+            en.extend(more_en)
+        elif register.label is not None:
+            fr.append(register.label[0])
+            en.append(register.label[1])
     if not fr:
         return "", ""
     return "d'après " + " et ".join(fr), "from " + " and ".join(en)

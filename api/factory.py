@@ -121,7 +121,7 @@ def build_service(
     503 until it is back.
     """
     from graph.usecases.pairing import PairingService
-    from ingest.registers.profiles import topics
+    from ingest.registers.programmes import topics
 
     settings = settings or Settings()
     return PairingService(

@@ -10,10 +10,11 @@ ConceptKind = Literal[
     "field", "technology", "material", "process", "phenomenon", "skill", "equipment", "sector"
 ]
 Language = Literal["fr", "en"]
-ProfileSource = Literal["description", "register", "anr", "cordis"]
-"""Where a capability of a lab's profile comes from: the description its institution supplied,
-its register entry (RNSR domains and ERC panels), its ANR projects' committees, its CORDIS
-projects' objectives."""
+ProfileSource = str
+"""Where a capability of a lab's profile comes from: the ``source`` key of the register that gave
+it (``ingest.registers.table``): ``description`` (what its institution supplied), ``register``
+(its RNSR entry: domains and ERC panels), ``anr`` (its ANR projects' committees), ``cordis`` (its
+CORDIS projects' objectives)."""
 LabKind = Literal["unit", "organisation"]
 Visibility = Literal["confidential", "anonymous", "public"]
 """Who may read a need: ``confidential``, its company and the tech-transfer officers only;
@@ -40,8 +41,9 @@ class Concept(Frozen):
     esco: str | None = None
     euroscivoc: str | None = None
     naf: str | None = None
-    source: Literal["passerelle", "esco", "naf"] = "passerelle"
-    """Who wrote it: our curated vocabulary, or a register loaded as an extension."""
+    source: str = "passerelle"
+    """Who wrote it: our curated vocabulary (``passerelle``), or the register that extends it
+    (``esco``, ``naf``)."""
 
     def label(self, language: Language = "fr") -> str:
         """Preferred label in ``language``."""
@@ -136,7 +138,8 @@ class Project(Frozen):
     """A collaborative research project (ANR, CORDIS)."""
 
     id: str
-    source: Literal["anr", "cordis"]
+    source: str
+    """The register that lists it (``anr``, ``cordis``)."""
     acronym: str | None = None
     year: int | None = None
     topic_code: str | None = None

@@ -18,7 +18,7 @@ from graph.errors import PasserelleError
 if TYPE_CHECKING:
     from api.settings import Settings
     from graph.store.ports import GraphStore
-    from ingest.registers.loaders import Progress
+    from ingest.progress import Progress
     from ingest.registers.readers import Report
 
 StoreOpt = Annotated[

@@ -1,4 +1,4 @@
-"""``passerelle ingest <register>``: one command per line of ``ingest.registers.loaders.REGISTERS``.
+"""``passerelle ingest <register>``: one command per line of ``ingest.registers.table.REGISTERS``.
 
 The commands are built from the loaders when ``passerelle ingest`` is run, not before: a loader
 module (and what it imports) is imported only when its command is looked at.
@@ -18,31 +18,31 @@ from api.cli.common import JsonOpt, StoreOpt, friendly, open_store, print_report
 from api.cli.common import settings as read
 
 if TYPE_CHECKING:
-    from ingest.registers.loaders import Loader
+    from ingest.registers.table import Register
 
 
-def command(loader: Loader) -> click.Command:
-    """``passerelle ingest NAME SOURCE [files...] [--store] [--json]`` for ``loader``."""
+def command(register: Register) -> click.Command:
+    """``passerelle ingest NAME SOURCE [files...] [--store] [--json]`` for ``register``."""
 
     def run(**given: Any) -> None:
         from api.factory import build_extractor
+        from ingest.registers.territory import load_register
 
         source: Path = given.pop("source")
         store: str | None = given.pop("store")
         as_json: bool = given.pop("as_json")
         settings = read(store)
-        relinked = None
         with open_store(store) as s, progress_bars(not as_json) as progress:
-            # a loader that adds concepts (ESCO, NAF) needs no extractor: the units' profiles
-            # are linked again after it with one that knows them, so that the order in which
-            # registers are loaded does not change the graph
-            extractor = None if loader.extends else build_extractor(s, settings)
-            report = loader.load(source, s, progress, extractor=extractor, files=given)
-            if loader.extends:
-                from ingest.registers.profiles import ProfileBuilder
-
-                again = ProfileBuilder(s, build_extractor(s, settings))
-                relinked = again.refresh(progress=progress)
+            # a register that adds concepts (ESCO, NAF) needs no extractor: the units' profiles
+            # are linked again after it with one that knows them
+            report, relinked = load_register(
+                register,
+                source,
+                s,
+                progress,
+                extractor=lambda: build_extractor(s, settings),
+                files=given,
+            )
         if relinked is not None and not as_json:
             typer.echo(f"profils des unités / unit profiles: {relinked} mis à jour / updated")
         print_report(report, as_json)
@@ -52,10 +52,10 @@ def command(loader: Loader) -> click.Command:
         inspect.Parameter(
             "source",
             positional,
-            annotation=Annotated[Path, typer.Argument(help=loader.source_help)],
+            annotation=Annotated[Path, typer.Argument(help=register.source_help)],
         )
     ]
-    for p in loader.params:
+    for p in register.params:
         if p.argument:
             params.append(
                 inspect.Parameter(
@@ -75,9 +75,9 @@ def command(loader: Loader) -> click.Command:
     params.append(inspect.Parameter("as_json", positional, default=False, annotation=JsonOpt))
     run.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in params} | {"return": None}
-    run.__doc__ = loader.help
+    run.__doc__ = register.help
     one = typer.Typer(add_completion=False)
-    one.command(loader.name, help=loader.help)(friendly(run))
+    one.command(register.name, help=register.help)(friendly(run))
     return typer.main.get_command(one)
 
 
@@ -85,15 +85,15 @@ class Registers(TyperGroup):
     """The ``ingest`` group: its commands come from the loaders' table, built when asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from ingest.registers.loaders import REGISTERS
+        from ingest.registers.table import REGISTERS
 
         return [r.name for r in REGISTERS]
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from ingest.registers.loaders import REGISTERS
+        from ingest.registers.table import REGISTERS
 
         found = next((r for r in REGISTERS if r.name == cmd_name), None)
-        return None if found is None else command(found.loader())
+        return None if found is None else command(found)
 
 
 ingest_app = typer.Typer(

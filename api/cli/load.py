@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from api.cli.common import StoreOpt, friendly, open_store, print_report, progress_bars, settings
-from graph.errors import InputError
 
 
 def registers_dir() -> Path:
@@ -44,8 +43,8 @@ def load_cmd(
     ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Charge le graphe du territoire : vocabulaire, démo, RNSR, ANR et nos descriptions des
-    unités / load the territory's graph (the registers when found)."""
+    """Charge le graphe du territoire : vocabulaire, démo, registres (RNSR, ANR) et nos
+    descriptions des unités / load the territory's graph (the registers when found)."""
     from api.factory import build_extractor
     from ingest.registers.territory import load_territory
 
@@ -58,7 +57,8 @@ def load_cmd(
         if loaded.missing:
             typer.echo(
                 f"Registres absents de {folder} / registers not found: "
-                f"{', '.join(loaded.missing)} — `passerelle fetch rnsr|anr` les télécharge."
+                f"{', '.join(loaded.missing)} — `passerelle fetch "
+                f"{'|'.join(loaded.missing)}` les télécharge / downloads them."
             )
         demo = loaded.demo
         typer.echo(
@@ -77,7 +77,7 @@ def load_cmd(
 
 @friendly
 def fetch_cmd(
-    register: Annotated[str, typer.Argument(help="rnsr ou / or anr")],
+    register: Annotated[str, typer.Argument(help="rnsr ou / or anr (ingest.registers.table)")],
     dest: Annotated[
         Path | None,
         typer.Option(help="Dossier / folder (défaut / default $PASSERELLE_REGISTERS)"),
@@ -91,20 +91,15 @@ def fetch_cmd(
     official portal (resumable, checksummed); `passerelle load` then reads it."""
     import dataclasses
 
-    from ingest.registers.fetch import OFFICIAL, fetch
+    from ingest.registers.fetch import fetch
+    from ingest.registers.table import downloadable, named
 
-    name = register.strip().lower()
-    if name not in OFFICIAL:
-        raise InputError(
-            f"Registre inconnu : {register} (choix : {', '.join(OFFICIAL)})",
-            f"Unknown register: {register} (choices: {', '.join(OFFICIAL)})",
-            where="register",
-        )
-    folder = (dest or registers_dir()) / name
-    for source in OFFICIAL[name]:
-        chosen = url or settings().register_url(name)
-        if chosen:
-            source = dataclasses.replace(source, url=chosen)
+    chosen = named(register, downloadable())
+    folder = (dest or registers_dir()) / chosen.name
+    for source in chosen.downloads:
+        address = url or settings().register_url(chosen.name)
+        if address:
+            source = dataclasses.replace(source, url=address)
         with progress_bars() as progress:
             result = fetch(source, folder, progress=progress)
         how = "déjà à jour / up to date" if result.skipped else "téléchargé / downloaded"

@@ -24,18 +24,19 @@ from typing import TYPE_CHECKING, TextIO
 from api.factory import build_extractor, build_service, new_store
 from api.settings import Settings, load_settings
 from graph.store.ports import GraphStore
-from ingest.registers.territory import ANR_FILES, RNSR_FILES, Loaded, find, load_territory
+from ingest.registers.territory import Loaded, load_territory, missing_registers
 
 if TYPE_CHECKING:
     from graph.usecases.pairing import PairingService
 
 
 def find_registers(settings: Settings, start: Path | None = None) -> Path | None:
-    """The folder holding the RNSR and ANR files, or ``None``.
+    """The folder holding the registers of a territory (``ingest.registers.table.in_folders``:
+    the RNSR and the ANR), or ``None``.
 
     ``settings.registers`` when set (whether or not the files are there: an explicit choice is
     not second-guessed); else the first ``shared/data`` beside ``start`` (default: the working
-    folder) or one of its parents that holds both files; else ``settings.home / "registers"``
+    folder) or one of its parents that holds them all; else ``settings.home / "registers"``
     when it holds them.
     """
     if settings.registers is not None:
@@ -44,7 +45,7 @@ def find_registers(settings: Settings, start: Path | None = None) -> Path | None
     for folder in [d / "shared" / "data" for d in (here, *here.parents)] + [
         settings.home / "registers"
     ]:
-        if find(folder, RNSR_FILES) is not None and find(folder, ANR_FILES) is not None:
+        if not missing_registers(folder):
             return folder
     return None
 
@@ -177,7 +178,7 @@ def open_workspace(
     folder = registers or find_registers(settings)
     sample = sample if sample is not None else settings.nb_sample
     notes: list[str] = []
-    if folder is not None and (find(folder, RNSR_FILES) is None or find(folder, ANR_FILES) is None):
+    if folder is not None and missing_registers(folder):
         notes.append(f"{folder} : " + NOT_FOUND)
         folder = None
     elif folder is None:
@@ -189,7 +190,7 @@ def open_workspace(
             build_extractor(store, settings),
             folder,
             progress or TextProgress(),
-            anr_sample=sample if folder is not None else None,
+            sample=sample if folder is not None else None,
         )
     except BaseException:
         store.close()

@@ -41,7 +41,7 @@ from graph.store.ports import Extractor
 from ingest.evaluation.metrics import Scores, evaluate, hit_at, recall_at
 from ingest.registers import anr
 from ingest.registers.loaders import RNSR_ID, SIREN
-from ingest.registers.profiles import topics
+from ingest.registers.programmes import topics
 from ingest.registers.readers import RowError, read_rows
 from ingest.registers.resolve import company_id
 

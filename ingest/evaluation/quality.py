@@ -23,7 +23,7 @@ from graph.rules.scope import Scope
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
 from graph.store.ports import Extractor
 from graph.usecases.pairing import PairingService
-from ingest.registers.profiles import topics
+from ingest.registers.programmes import topics
 from ingest.registers.territory import load_territory
 from ingest.resources import read_yaml
 
@@ -59,7 +59,7 @@ def load_graphs(
     bare_home, described_home = home / "registers-only", home / "lorraine"
     described_home.mkdir(parents=True, exist_ok=True)
     store = EmbeddedGraphStore(bare_home)
-    loaded = load_territory(store, extractor, registers, demo=False, descriptions=[])
+    loaded = load_territory(store, extractor, registers, demo=False, skip={"descriptions"})
     store.close()
     if loaded.missing:
         raise FileNotFoundError(f"registers not found in {registers}: {loaded.missing}")

@@ -38,7 +38,7 @@ from ingest.evaluation.anr import (
 )
 from ingest.registers.anr import read_committees
 from ingest.registers.rnsr import read_domains
-from ingest.registers.territory import ANR_FILES, RNSR_FILES, find
+from ingest.registers.table import named
 
 SEGMENTS = ("all", "sme", "cold_start")
 YEARS = 5
@@ -151,7 +151,7 @@ class Inputs:
 def read_inputs(registers: Path | None) -> Inputs | None:
     """The ANR partners, committees and RNSR domains of a registers' folder, ``None`` when the
     ANR or RNSR file is missing (``api.notebook.workspace.find_registers`` finds the folder)."""
-    partners, rnsr = find(registers, ANR_FILES), find(registers, RNSR_FILES)
+    partners, rnsr = named("anr").find(registers), named("rnsr").find(registers)
     if partners is None or rnsr is None:
         return None
     committees_path = partners.parent / "anr_committees_ces.csv"

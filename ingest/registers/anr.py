@@ -15,26 +15,19 @@ the units' profiles take in the themes of their projects (``ingest.registers.pro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InputError
 from graph.model import Company, Lab, Participation, Project
 from graph.store.ports import Extractor, GraphStore
-from ingest.registers.loaders import (
-    RNSR_ID,
-    SIREN,
-    Loader,
-    Param,
-    PartnerBatch,
-    Partners,
-    Progress,
-    batched,
-)
+from ingest.progress import Progress
+from ingest.registers.loaders import RNSR_ID, SIREN, PartnerBatch, Partners, batched
 from ingest.registers.profiles import ProfileBuilder
 from ingest.registers.readers import Report, RowError, open_rows, read_rows
 from ingest.registers.resolve import city_name, company_id
+from ingest.registers.table import Job
 
 COL_PROJECT = "id"
 COL_PROJECT_PORTAL = "Projet.Code_Decision_ANR"
@@ -283,26 +276,13 @@ def ingest_anr(
     return report
 
 
-class AnrLoader:
+def load(job: Job) -> Report:
     """``passerelle ingest anr FILE [--committees CSV]``."""
-
-    name = "anr"
-    help = "Projets ANR, partenaires, collaborations labo–entreprise / ANR projects and partners."
-    source_help = "Fichier / file"
-    params = (Param("committees", "anr_committees_ces.csv (défaut : à côté / beside)"),)
-    extends = False
-
-    def load(
-        self,
-        source: Path,
-        store: GraphStore,
-        progress: Progress | None,
-        *,
-        extractor: Extractor | None,
-        files: Mapping[str, Path | None],
-    ) -> Report:
-        assert extractor is not None
-        return ingest_anr(source, store, extractor, files.get("committees"), progress)
-
-
-LOADER: Loader = AnrLoader()
+    return ingest_anr(
+        job.source,
+        job.store,
+        job.analyser,
+        job.files.get("committees"),
+        job.progress,
+        sample=job.sample,
+    )

@@ -25,15 +25,18 @@ projects (``graph.ranking.track_record``), over every source in the store.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from graph.model import Company, Extraction, Lab, Participation, Project
 from graph.store.ports import Extractor, GraphStore
-from ingest.registers.loaders import Loader, Param, PartnerBatch, Partners, Progress, batched
-from ingest.registers.profiles import ProfileBuilder
+from ingest.progress import Progress
+from ingest.registers.loaders import PartnerBatch, Partners, batched
+from ingest.registers.profiles import ProfileBuilder, ProfileReads, Text
 from ingest.registers.readers import Report, RowError, open_rows, read_rows
 from ingest.registers.resolve import city_name, company_id
+from ingest.registers.table import Job
 
 SOURCE = "cordis"
 ID_PREFIX = "cordis:"
@@ -305,27 +308,32 @@ def ingest_cordis(
     return report
 
 
-class CordisLoader:
+MAX_CORDIS = 5
+"""The CORDIS projects of a unit whose objectives join its profile (a bound on the cost)."""
+
+
+def cordis_texts(
+    projects: Iterable[Project], participations: Iterable[Participation], most: int = MAX_CORDIS
+) -> dict[str, list[str]]:
+    """Each lab's CORDIS projects' titles and objectives (its ``most`` first, by project id)."""
+    texts = {p.id: p.text for p in projects if p.source == "cordis" and p.text.strip()}
+    out: dict[str, list[str]] = defaultdict(list)
+    for part in sorted(participations, key=lambda p: p.project_id):
+        text = texts.get(part.project_id)
+        if part.partner_kind == "lab" and text and len(out[part.partner_id]) < most:
+            out[part.partner_id].append(text)
+    return dict(out)
+
+
+def profile_texts(lab: Lab, reads: ProfileReads) -> list[Text]:
+    """A unit's CORDIS projects' titles and objectives, written in English."""
+    texts = reads.once("cordis", lambda: cordis_texts(reads.projects, reads.participations))
+    return [Text(t, "en") for t in texts.get(lab.id, ())]
+
+
+def load(job: Job) -> Report:
     """``passerelle ingest cordis PROJECTS ORGANIZATIONS``."""
-
-    name = SOURCE
-    help = "Projets CORDIS (UE) et participants / CORDIS projects and participants."
-    source_help = "Table des projets / project table"
-    params = (Param("organizations", "Table des organisations", argument=True),)
-    extends = False
-
-    def load(
-        self,
-        source: Path,
-        store: GraphStore,
-        progress: Progress | None,
-        *,
-        extractor: Extractor | None,
-        files: Mapping[str, Path | None],
-    ) -> Report:
-        organizations = files["organizations"]
-        assert extractor is not None and organizations is not None
-        return ingest_cordis(source, organizations, store, extractor, progress)
-
-
-LOADER: Loader = CordisLoader()
+    organizations = job.files.get("organizations")
+    if organizations is None:
+        raise ValueError("the CORDIS register needs its organisations' table")
+    return ingest_cordis(job.source, organizations, job.store, job.analyser, job.progress)

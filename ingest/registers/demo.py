@@ -14,8 +14,8 @@ from graph.errors import InputError
 from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
 from graph.store.ports import Extractor, GraphStore
 from ingest.language.vocabulary import load_vocabulary
+from ingest.progress import Progress
 from ingest.registers.descriptions import read_descriptions
-from ingest.registers.loaders import Progress
 from ingest.registers.profiles import ProfileBuilder
 from ingest.resources import DEMO, UL_DESCRIPTIONS, Traversable, as_file, read_yaml
 

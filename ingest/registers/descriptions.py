@@ -24,7 +24,7 @@ the field, and skipped; nothing else is changed. Loading the same file twice cha
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +34,11 @@ from graph.errors import InputError
 from graph.model import Lab
 from graph.rules.input import MAX_TEXT_CHARS
 from graph.store.ports import Extractor, GraphStore
-from ingest.registers.loaders import RNSR_ID, Loader, Progress
-from ingest.registers.profiles import ProfileBuilder
+from ingest.progress import Progress
+from ingest.registers.loaders import RNSR_ID
+from ingest.registers.profiles import ProfileBuilder, ProfileReads, Text
 from ingest.registers.readers import Report, RowError, read_rows
+from ingest.registers.table import Job
 from ingest.resources import read_yaml
 
 FIELDS = ("rnsr", "text_fr", "text_en", "source", "date", "name", "acronym", "city", "postcode")
@@ -195,29 +197,19 @@ def ingest_descriptions(
     return report
 
 
-class DescriptionsLoader:
+def load(job: Job) -> Report:
     """``passerelle ingest descriptions FILE``."""
-
-    name = "descriptions"
-    help = (
-        "Descriptions d'unités fournies par les établissements / unit descriptions (see "
-        "ingest/registers/descriptions.py for the format)."
-    )
-    source_help = "Fichier YAML ou CSV / YAML or CSV file"
-    params = ()
-    extends = False
-
-    def load(
-        self,
-        source: Path,
-        store: GraphStore,
-        progress: Progress | None,
-        *,
-        extractor: Extractor | None,
-        files: Mapping[str, Path | None],
-    ) -> Report:
-        assert extractor is not None
-        return ingest_descriptions(source, store, extractor, progress)
+    return ingest_descriptions(job.source, job.store, job.analyser, job.progress)
 
 
-LOADER: Loader = DescriptionsLoader()
+def profile_texts(lab: Lab, reads: ProfileReads) -> list[Text]:
+    """What a unit's description gives its profile: the text (its language detected) and the
+    English version."""
+    return [Text(lab.description), Text(lab.description_en, "en")]
+
+
+def provenance_of(lab: Lab | None, evidence: Sequence[str]) -> tuple[list[str], list[str]]:
+    """How an explanation names a capability found in the unit's description: who supplied
+    it, and when."""
+    source = lab.description_source if lab else None
+    return [provenance(source, "fr")], [provenance(source, "en")]

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from graph.model import Concept
-from graph.store.ports import Extractor, GraphStore
-from ingest.registers.loaders import Loader, Progress, batched
+from graph.store.ports import GraphStore
+from ingest.progress import Progress
+from ingest.registers.loaders import batched
 from ingest.registers.readers import Report, RowError, read_rows
+from ingest.registers.table import Job
 
 ESCO_SKILLS = "skills_fr.csv"
 ESCO_GROUPS = "skillGroups_fr.csv"
@@ -165,47 +167,11 @@ def ingest_esco(folder: Path, store: GraphStore, progress: Progress | None = Non
     return report
 
 
-class EscoLoader:
+def load_esco(job: Job) -> Report:
     """``passerelle ingest esco FOLDER``."""
-
-    name = "esco"
-    help = "Compétences ESCO (français) et leur hiérarchie / ESCO skills in French."
-    source_help = "Dossier ESCO (skills_fr.csv…) / ESCO folder"
-    params = ()
-    extends = True
-
-    def load(
-        self,
-        source: Path,
-        store: GraphStore,
-        progress: Progress | None,
-        *,
-        extractor: Extractor | None,
-        files: Mapping[str, Path | None],
-    ) -> Report:
-        return ingest_esco(source, store, progress)
+    return ingest_esco(job.source, job.store, job.progress)
 
 
-class NafLoader:
+def load_naf(job: Job) -> Report:
     """``passerelle ingest naf FILE``."""
-
-    name = "naf"
-    help = "Codes NAF rév. 2 et leurs libellés / NAF codes with French labels."
-    source_help = "Fichier / file"
-    params = ()
-    extends = True
-
-    def load(
-        self,
-        source: Path,
-        store: GraphStore,
-        progress: Progress | None,
-        *,
-        extractor: Extractor | None,
-        files: Mapping[str, Path | None],
-    ) -> Report:
-        return ingest_naf(source, store, progress)
-
-
-ESCO: Loader = EscoLoader()
-NAF: Loader = NafLoader()
+    return ingest_naf(job.source, job.store, job.progress)

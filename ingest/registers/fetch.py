@@ -1,4 +1,10 @@
-"""Download of the public registers from their official portals: resumable and checksummed."""
+"""Download of the public registers from their official portals: resumable and checksummed.
+
+What each register downloads, and from where, is declared with it (``ingest.registers.table``:
+``Register.downloads``); the settings may name another address (``PASSERELLE_<NAME>_URL``). No
+digest is declared for the portals' files, which they regenerate: the digest of what was
+downloaded is recorded beside it instead.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,13 @@ import re
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.errors import InputError
+from ingest.progress import Progress
+from ingest.registers.table import Download
 
 CHUNK = 1 << 16
 RETRY_DELAY = 1.0  # seconds; the n-th retry waits n times this
@@ -22,33 +29,6 @@ USER_AGENT = "passerelle-fetch/0.1"
 _GZIP_MAGIC = b"\x1f\x8b"
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-\d+/(\d+|\*)")
 _UNSATISFIED = re.compile(r"bytes\s+\*/(\d+)")
-
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class Source:
-    """One downloadable register file.
-
-    Attributes
-    ----------
-    name : str
-        Short name, shown in progress and errors (``"rnsr"``).
-    url : str
-        Where the portal serves the file.
-    filename : str
-        Name under which it is saved, without a directory part.
-    sha256 : str or None
-        Expected digest, when the publisher gives one.
-    gzip : bool
-        The file is served gzip-compressed and kept so: its magic number is checked.
-    """
-
-    name: str
-    url: str
-    filename: str
-    sha256: str | None = None
-    gzip: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,32 +42,16 @@ class FetchResult:
     skipped: bool
 
 
-# RNSR, active public research structures, from the research ministry's Opendatasoft portal.
-RNSR_URL = "https://data.enseignementsup-recherche.gouv.fr/api/explore/v2.1/catalog/datasets/fr-esr-structures-recherche-publiques-actives/exports/csv?delimiter=%3B"
-# ANR_01 « Projets ANR DOS et DGDS : détail des projets et des partenaires », partners of projects
-# funded since 2010, through data.gouv.fr's stable resource link (redirects to the latest upload).
-# MUST BE CHECKED: this resource id was seen in one third-party script only. If it fails, take the
-# partners CSV's link from the dataset page:
-# https://www.data.gouv.fr/datasets/anr-01-projets-anr-dos-et-dgds-detail-des-projets-et-des-partenaires/
-ANR_URL = "https://www.data.gouv.fr/fr/datasets/r/4b576f41-8f4a-4f0f-860a-98eca420f3b9"
-# Defaults, which the settings may override. No sha256: the portals regenerate these files, so
-# the digest of what was downloaded is recorded beside it instead.
-OFFICIAL: dict[str, tuple[Source, ...]] = {
-    "rnsr": (Source("rnsr", RNSR_URL, "rnsr_structures_actives.csv"),),
-    "anr": (Source("anr", ANR_URL, "anr_partners.csv"),),
-}
-
-
 class _Transient(Exception):
     """A failure worth another attempt: connection cut, timeout, 5xx."""
 
 
-def _error(source: Source, fr: str, en: str) -> InputError:
+def _error(source: Download, fr: str, en: str) -> InputError:
     return InputError(fr, en, where=source.url)
 
 
 def fetch(
-    source: Source,
+    source: Download,
     dest_dir: Path,
     *,
     progress: Progress | None = None,
@@ -102,7 +66,7 @@ def fetch(
 
     Parameters
     ----------
-    source : Source
+    source : Download
         The file to download.
     dest_dir : Path
         Folder to save it in; created when missing.
@@ -161,7 +125,7 @@ def fetch(
     return FetchResult(final, digest, final.stat().st_size, resumed=resumed, skipped=False)
 
 
-def _attempt(source: Source, part: Path, progress: Progress | None, timeout: float) -> bool:
+def _attempt(source: Download, part: Path, progress: Progress | None, timeout: float) -> bool:
     """One request into ``part``; True when it kept bytes from an earlier attempt."""
     offset = part.stat().st_size if part.exists() else 0
     validator = _validator(part)
@@ -208,7 +172,7 @@ def _attempt(source: Source, part: Path, progress: Progress | None, timeout: flo
     return start > 0
 
 
-def _refused(source: Source, part: Path, offset: int, exc: urllib.error.HTTPError) -> bool:
+def _refused(source: Download, part: Path, offset: int, exc: urllib.error.HTTPError) -> bool:
     """Handle an HTTP error answer: 416 on a whole part, transient 5xx, or a clear 4xx error."""
     if exc.code == 416 and offset:
         match = _UNSATISFIED.match(exc.headers.get("Content-Range") or "")
@@ -225,7 +189,7 @@ def _refused(source: Source, part: Path, offset: int, exc: urllib.error.HTTPErro
     )
 
 
-def _verify(source: Source, part: Path, digest: str, expected: str | None) -> None:
+def _verify(source: Download, part: Path, digest: str, expected: str | None) -> None:
     """Raise, deleting the part, when it does not match the expected digest or is not gzip."""
     if expected is not None and digest != expected:
         _discard(part)

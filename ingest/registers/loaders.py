@@ -1,40 +1,31 @@
-"""The seam every register loader shares, and the one table of loaders.
+"""What register loaders share: the identifiers they check (RNSR codes, SIREN), batching, and
+the partner handling of project registers (ANR, CORDIS): the store's known labs, companies and
+participations, writing a batch's new partners, and what follows a load of projects
+(collaborations derived again, profiles).
 
-What loaders had in common lives here: the identifiers they check (RNSR codes, SIREN), the
-progress callback they report to, batching, and the partner handling of project registers
-(ANR, CORDIS): the store's known labs, companies and participations, writing a batch's new
-partners, and what follows a load of projects (collaborations derived again, profiles).
-
-A loader is one module implementing ``Loader``: a ``name``, a ``help`` text, the help of its
-``source`` argument, its extra file ``params``, whether it needs the extractor (``extends``:
-a loader that adds concepts, ESCO or NAF, needs none; the units' profiles are linked again
-after it) and ``load(source, store, progress, ...)`` returning its ``Report``. ``REGISTERS`` is
-the table the command line builds ``passerelle ingest <name>`` from: adding a register is one
-new module and one line there. The table names where each loader is, imported only when its
-command is looked at (a loader module imports numpy, the models...: ``passerelle --help``
-imports none).
+Each register is declared in ``ingest.registers.table``; its module holds its ``load(job)``.
 """
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from graph.model import Company, Extraction, Lab, Participation
 from graph.ranking.track_record import derive_collaborations
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
+from ingest.progress import Progress
 from ingest.registers.readers import Report
 from ingest.registers.resolve import LabNames, Merges
 
-if TYPE_CHECKING:
-    from ingest.registers.profiles import ProfileBuilder
 
-Progress = Callable[[str, int, int], None]
-"""``progress(what, done, total)``: how far a load is; the command line draws it (or not)."""
+class Refresher(Protocol):
+    """What rebuilds the units' stale profiles (``ingest.registers.profiles.ProfileBuilder``)."""
+
+    def refresh(self, *, progress: Progress | None = None) -> int: ...
+
 
 RNSR_ID = re.compile(r"^\d{9}[A-Z]$")
 """An RNSR unit code: nine digits and a letter."""
@@ -105,7 +96,7 @@ class Partners:
         """``links`` are written."""
         self.participations.update({(p.project_id, p.partner_kind, p.partner_id): p for p in links})
 
-    def finish(self, progress: Progress | None, profiles: ProfileBuilder | None) -> None:
+    def finish(self, progress: Progress | None, profiles: Refresher | None) -> None:
         """After the load: see ``finish_partners``."""
         finish_partners(self.store, self.report, self.merges, progress, profiles)
 
@@ -142,7 +133,7 @@ def finish_partners(
     report: Report,
     merges: Merges,
     progress: Progress | None = None,
-    profiles: ProfileBuilder | None = None,
+    profiles: Refresher | None = None,
 ) -> None:
     """After a load of projects and partners: PART_OF links (units a register lacked may be
     parents of units it has), lab–company collaborations derived again over every source in the
@@ -157,71 +148,3 @@ def finish_partners(
     if profiles is not None:
         profiles.refresh(progress=progress)
     report.merges = merges.merged()
-
-
-@dataclass(frozen=True)
-class Param:
-    """A file a loader reads beside its source: a required argument, or an optional option."""
-
-    name: str
-    help: str
-    argument: bool = False
-
-
-class Loader(Protocol):
-    """A register loader (see the module's docstring)."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def help(self) -> str: ...
-
-    @property
-    def source_help(self) -> str: ...
-
-    @property
-    def params(self) -> tuple[Param, ...]: ...
-
-    @property
-    def extends(self) -> bool:
-        """Adds concepts and needs no extractor (ESCO, NAF): profiles are linked again after."""
-        ...
-
-    def load(
-        self,
-        source: Path,
-        store: GraphStore,
-        progress: Progress | None,
-        *,
-        extractor: Extractor | None,
-        files: Mapping[str, Path | None],
-    ) -> Report:
-        """Load ``source`` (and the ``files`` of ``params``) into ``store``; idempotent."""
-        ...
-
-
-@dataclass(frozen=True)
-class Register:
-    """One line of the table: the command's name and where its loader is (``module:NAME``)."""
-
-    name: str
-    target: str
-
-    def loader(self) -> Loader:
-        """The loader, its module imported now."""
-        module, _, attribute = self.target.partition(":")
-        loader: Loader = getattr(importlib.import_module(module), attribute or "LOADER")
-        assert loader.name == self.name, (loader.name, self.name)
-        return loader
-
-
-REGISTERS: tuple[Register, ...] = (
-    Register("rnsr", "ingest.registers.rnsr:LOADER"),
-    Register("descriptions", "ingest.registers.descriptions:LOADER"),
-    Register("anr", "ingest.registers.anr:LOADER"),
-    Register("cordis", "ingest.registers.cordis:LOADER"),
-    Register("esco", "ingest.registers.extensions:ESCO"),
-    Register("naf", "ingest.registers.extensions:NAF"),
-)
-"""Every register ``passerelle ingest`` loads, in the order its help lists them."""

@@ -10,15 +10,17 @@ from both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graph.model import SUPPLIED_LAB_FIELDS, Lab
 from graph.store.ports import Extractor, GraphStore
-from ingest.registers.loaders import RNSR_ID, Loader, Progress
-from ingest.registers.profiles import ProfileBuilder
+from ingest.progress import Progress
+from ingest.registers.loaders import RNSR_ID
+from ingest.registers.profiles import ProfileBuilder, ProfileReads, Text
 from ingest.registers.readers import Report, RowError, open_rows, read_rows
 from ingest.registers.resolve import city_name
+from ingest.registers.table import Job
 
 REQUIRED = ("numero_national_de_structure", "libelle", "commune")
 BATCH = 500
@@ -132,26 +134,12 @@ def ingest_rnsr(
     return report
 
 
-class RnsrLoader:
+def load(job: Job) -> Report:
     """``passerelle ingest rnsr FILE``."""
-
-    name = "rnsr"
-    help = "Toutes les unités de recherche du RNSR / every RNSR research unit."
-    source_help = "Fichier / file"
-    params = ()
-    extends = False
-
-    def load(
-        self,
-        source: Path,
-        store: GraphStore,
-        progress: Progress | None,
-        *,
-        extractor: Extractor | None,
-        files: Mapping[str, Path | None],
-    ) -> Report:
-        assert extractor is not None
-        return ingest_rnsr(source, store, extractor, progress)
+    return ingest_rnsr(job.source, job.store, job.analyser, job.progress)
 
 
-LOADER: Loader = RnsrLoader()
+def profile_texts(lab: Lab, reads: ProfileReads) -> list[Text]:
+    """What a unit's register entry gives its profile: its French scientific domains, its ERC
+    panels (English)."""
+    return [Text(lab.domains, "fr"), Text(lab.panels, "en")]

@@ -1,45 +1,32 @@
-"""The real graph of a territory in one step: vocabulary and demo corpus, the public registers
-found in a folder (RNSR, ANR), and our descriptions of the Université de Lorraine's units.
+"""The real graph of a territory in one step, and one register at a time.
+
+``load_territory``: the vocabulary and the demo corpus, then every register of the table
+(``ingest.registers.table``) that ``passerelle load`` reads: those found in a registers folder
+(RNSR, ANR) and those the package ships (our descriptions of the Université de Lorraine's
+units), each after the registers it needs. ``load_register``: one register from one source, as
+``passerelle ingest`` loads it (a register that extends the vocabulary relinks the units'
+profiles after it).
 
 Registers are looked for in the folder the settings name (``PASSERELLE_REGISTERS``), laid out
 as ``../shared/data`` is (``rnsr/rnsr_structures_actives.csv``, ``anr/anr_partners_*.csv.gz``)
-or as ``passerelle fetch`` leaves them. Without any register the demo corpus alone is loaded,
-as before. Every step is idempotent: loading twice changes nothing.
+or as ``passerelle fetch`` leaves them. Without any register the demo corpus alone is loaded.
+Every step is idempotent: loading twice changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InputError
 from graph.store.ports import Extractor, GraphStore
+from ingest import resources
 from ingest.language.vocabulary import load_vocabulary
-from ingest.registers.anr import ingest_anr
+from ingest.progress import Progress
 from ingest.registers.demo import load_demo
-from ingest.registers.descriptions import ingest_descriptions
-from ingest.registers.loaders import Progress
 from ingest.registers.readers import Report
-from ingest.registers.rnsr import ingest_rnsr
-from ingest.resources import DESCRIPTIONS, Traversable, as_file, yaml_files
-
-DESCRIPTIONS_DIR = DESCRIPTIONS
-
-RNSR_FILES = ("rnsr/rnsr_structures_actives.csv", "rnsr_structures_actives.csv")
-ANR_FILES = (
-    "anr/anr_partners_2010_2020.csv.gz",
-    "anr_partners_2010_2020.csv.gz",
-    "anr/anr_partners.csv",
-    "anr_partners.csv",
-)
-
-
-def find(folder: Path | None, names: tuple[str, ...]) -> Path | None:
-    """The first of ``names`` that exists in ``folder``."""
-    if folder is None:
-        return None
-    return next((folder / n for n in names if (folder / n).is_file()), None)
+from ingest.registers.table import Job, Register, in_folders, territory
 
 
 @dataclass
@@ -52,6 +39,44 @@ class Loaded:
     """Registers not found in the folder."""
 
 
+def load_register(
+    register: Register,
+    source: Path,
+    store: GraphStore,
+    progress: Progress | None = None,
+    *,
+    extractor: Callable[[], Extractor] | Extractor | None = None,
+    files: Mapping[str, Path | None] | None = None,
+    sample: int | None = None,
+) -> tuple[Report, int | None]:
+    """Load ``source`` as ``register`` says: its report, and for a register that extends the
+    vocabulary (ESCO, NAF) how many units' profiles were linked again after it.
+
+    ``extractor`` is the extractor, or what builds it for the store's concepts (called after an
+    extension: the units' profiles are linked again with one that knows the new concepts).
+    """
+    from ingest.registers.profiles import ProfileBuilder
+
+    def analyser() -> Extractor:
+        if extractor is None:
+            raise ValueError(f"the register {register.name} needs an extractor")
+        return extractor() if callable(extractor) else extractor
+
+    job = Job(
+        source=source,
+        store=store,
+        progress=progress,
+        extractor=None if register.extends else analyser(),
+        files=dict(files or {}),
+        sample=sample,
+    )
+    report = register.loader()(job)
+    if not register.extends:
+        return report, None
+    # the order in which registers are loaded does not change the graph
+    return report, ProfileBuilder(store, analyser()).refresh(progress=progress)
+
+
 def load_territory(
     store: GraphStore,
     extractor: Extractor,
@@ -59,37 +84,50 @@ def load_territory(
     progress: Progress | None = None,
     *,
     demo: bool = True,
-    descriptions: Sequence[Traversable] | None = None,
-    anr_sample: int | None = None,
+    skip: Collection[str] = (),
+    sample: int | None = None,
 ) -> Loaded:
-    """The vocabulary and (with ``demo``) the demo corpus, then the RNSR, the descriptions
-    (our own, shipped in ``ingest/resources/descriptions``, unless others are given) and the ANR projects when
-    the register files are in ``registers`` (only the first ``anr_sample`` projects when given:
-    see ``ingest.registers.anr.ingest_anr``)."""
+    """The vocabulary and (with ``demo``) the demo corpus, then each register of the territory
+    (``table.territory()``, less those named in ``skip``) found in ``registers`` or shipped in
+    the package, a register being loaded only once those it needs are (only the first
+    ``sample`` projects of a register of projects when given: see
+    ``ingest.registers.anr.ingest_anr``)."""
     if demo:
         loaded = Loaded(load_demo(store, extractor, progress))
     else:
         concepts = load_vocabulary()
         store.upsert_concepts(concepts)
         loaded = Loaded({"concepts": len(concepts), "labs": 0, "companies": 0, "needs": 0})
-    rnsr = find(registers, RNSR_FILES)
-    anr = find(registers, ANR_FILES)
-    if rnsr is None:
-        loaded.missing.append("rnsr")
-    else:
-        loaded.reports.append(ingest_rnsr(rnsr, store, extractor, progress))
-        # our descriptions are of RNSR units: without the register they have no unit to join
-        files = yaml_files(DESCRIPTIONS_DIR) if descriptions is None else descriptions
-        for file in files:
-            with as_file(file) as path:
-                loaded.reports.append(ingest_descriptions(path, store, extractor, progress))
-    if anr is None:
-        loaded.missing.append("anr")
-    else:
-        loaded.reports.append(
-            ingest_anr(anr, store, extractor, progress=progress, sample=anr_sample)
+    done: set[str] = set()
+    for register in territory(skip):
+        if not all(name in done for name in register.needs):
+            continue  # our descriptions are of RNSR units: without the register, none to join
+        if register.shipped is not None:
+            folder: resources.Traversable = getattr(resources, register.shipped)
+            for file in resources.yaml_files(folder):
+                with resources.as_file(file) as path:
+                    loaded.reports.append(
+                        load_register(
+                            register, path, store, progress, extractor=extractor, sample=sample
+                        )[0]
+                    )
+            done.add(register.name)
+            continue
+        found = register.find(registers)
+        if found is None:
+            loaded.missing.append(register.name)
+            continue
+        report, _ = load_register(
+            register, found, store, progress, extractor=extractor, sample=sample
         )
+        loaded.reports.append(report)
+        done.add(register.name)
     return loaded
+
+
+def missing_registers(folder: Path | None) -> list[Register]:
+    """The registers of a registers folder (``table.in_folders()``) that ``folder`` lacks."""
+    return [r for r in in_folders() if r.find(folder) is None]
 
 
 def load_registers(
@@ -101,8 +139,8 @@ def load_registers(
     extractor: Extractor | None = None,
 ) -> Loaded:
     """Load the real registers of ``folder`` into ``store``, as ``passerelle load`` does but
-    without the demo corpus: the vocabulary, the RNSR (every unit), our descriptions of the
-    units, then the ANR projects and their partners (``load_territory``).
+    without the demo corpus: the vocabulary, then every register of the territory
+    (``load_territory``).
 
     Parameters
     ----------
@@ -130,21 +168,20 @@ def load_registers(
     Raises
     ------
     InputError
-        When ``folder`` lacks the RNSR or the ANR file (nothing is loaded then).
+        When ``folder`` lacks a register of the territory (nothing is loaded then).
     """
-    for register, names in (("RNSR", RNSR_FILES), ("ANR", ANR_FILES)):
-        if find(folder, names) is None:
-            raise InputError(
-                f"Registre {register} introuvable dans {folder} (attendu : {names[0]}) ; "
-                "`passerelle fetch` le télécharge.",
-                f"{register} register not found in {folder} (expected: {names[0]}); "
-                "`passerelle fetch` downloads it.",
-                where=str(folder / names[0]),
-            )
+    for register in missing_registers(folder):
+        expected = register.files[0]
+        raise InputError(
+            f"Registre {register.name.upper()} introuvable dans {folder} (attendu : "
+            f"{expected}) ; `passerelle fetch` le télécharge.",
+            f"{register.name.upper()} register not found in {folder} (expected: {expected}); "
+            "`passerelle fetch` downloads it.",
+            where=str(folder / expected),
+        )
     if extractor is None:
         from ingest.language.extract import SpacyExtractor
-        from ingest.language.vocabulary import load_vocabulary
 
         extensions = [c for c in store.concepts() if c.source != "passerelle"]
         extractor = SpacyExtractor([*load_vocabulary(), *extensions])
-    return load_territory(store, extractor, folder, progress, demo=False, anr_sample=sample)
+    return load_territory(store, extractor, folder, progress, demo=False, sample=sample)

@@ -15,7 +15,8 @@ import pytest
 
 import ingest.registers.fetch as fetch_module
 from graph.errors import InputError
-from ingest.registers.fetch import Source, fetch
+from ingest.registers.fetch import fetch
+from ingest.registers.table import Download
 
 pytestmark = pytest.mark.integration
 
@@ -36,8 +37,8 @@ class Portal:
 
     def source(
         self, path: str = "/reg.csv", *, sha256: str | None = None, gz: bool = False
-    ) -> Source:
-        return Source("reg", self.base + path, "reg.csv", sha256=sha256, gzip=gz)
+    ) -> Download:
+        return Download("reg", self.base + path, "reg.csv", sha256=sha256, gzip=gz)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -233,7 +234,7 @@ def test_gzip_sources_are_checked(portal, tmp_path):
 
 def test_a_file_name_with_a_directory_is_refused(portal, tmp_path):
     with pytest.raises(InputError):
-        fetch(Source("reg", portal.source().url, "../reg.csv"), tmp_path / "d")
+        fetch(Download("reg", portal.source().url, "../reg.csv"), tmp_path / "d")
     assert not portal.requests
 
 

@@ -1,4 +1,4 @@
-"""The loaders' seam: one table of registers, each a module implementing Loader; no loader or
+"""The registers' table: each line names a loading function of its module; no loader or
 evaluation module reaches into another's private names; the CLI is built from the table and
 imports nothing heavy to print its help."""
 
@@ -12,28 +12,35 @@ from pathlib import Path
 
 from graph.model import Concept
 from graph.store.embedded import EmbeddedGraphStore
-from ingest.registers.loaders import REGISTERS, Param, batched
+from ingest.registers.loaders import batched
+from ingest.registers.table import REGISTERS, Job, Param, named, of_source, territory
 from tests.cli import REPO, passerelle
 
 
-def test_every_register_of_the_table_is_a_loader_of_that_name() -> None:
+def test_every_line_of_the_table_names_its_loading_function() -> None:
     names = [r.name for r in REGISTERS]
-    assert names == ["rnsr", "descriptions", "anr", "cordis", "esco", "naf"]
+    assert names == ["descriptions", "rnsr", "anr", "cordis", "esco", "naf"]
     for register in REGISTERS:
-        loader = register.loader()
-        assert loader.name == register.name
-        assert loader.help and loader.source_help
-        assert all(isinstance(p, Param) for p in loader.params)
-        assert loader.extends == (register.name in {"esco", "naf"})
+        assert callable(register.loader())
+        assert register.help and register.source_help
+        assert all(isinstance(p, Param) for p in register.params)
+        assert register.extends == (register.name in {"esco", "naf"})
+        # a register whose units' capabilities carry its source says how to name it
+        if register.source is not None:
+            assert register.label is not None or register.provenance_of() is not None
+            assert of_source(register.source) is register
+    # passerelle load: the RNSR before our descriptions of its units, then the ANR
+    assert [r.name for r in territory()] == ["rnsr", "descriptions", "anr"]
+    assert [r.name for r in territory({"descriptions"})] == ["rnsr", "anr"]
 
 
-def test_a_loader_loads_through_the_protocol(tmp_path: Path) -> None:
-    naf = next(r for r in REGISTERS if r.name == "naf").loader()
+def test_a_register_loads_through_its_job(tmp_path: Path) -> None:
+    naf = named("naf").loader()
     source = tmp_path / "naf.csv"
     source.write_text("code,libelle\n25.62A,Décolletage\n", encoding="utf-8")
     store = EmbeddedGraphStore(tmp_path)
     seen: list[tuple[str, int, int]] = []
-    report = naf.load(source, store, lambda *a: seen.append(a), extractor=None, files={})
+    report = naf(Job(source, store, lambda *a: seen.append(a)))
     assert (report.read, report.created) == (1, 1)
     assert seen[-1] == ("naf", 1, 1)
     assert [c.id for c in store.concepts() if isinstance(c, Concept)] == ["naf:25.62A"]

@@ -14,7 +14,8 @@ from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.descriptions import ingest_descriptions
-from ingest.registers.profiles import ProfileBuilder, Programme, load_programmes, topics
+from ingest.registers.profiles import ProfileBuilder
+from ingest.registers.programmes import Programme, load_programmes, topics
 
 PROGRAMMES = {
     "CE08": Programme("CE08", "Matériaux métalliques et inorganiques", ("metals_alloys",)),
