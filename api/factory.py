@@ -12,7 +12,7 @@ from graph.errors import InputError, StoreUnavailable
 from graph.model import Concept
 from graph.rules.scope import Scope
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import GraphStore, Store
 
 if TYPE_CHECKING:
     # imported when used: a command that only opens the store (stats, labs) needs neither
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ingest.language.extract import SpacyExtractor
 
 
-def new_store(settings: Settings, home: Path | None = None) -> GraphStore:
+def new_store(settings: Settings, home: Path | None = None) -> Store:
     """The store ``settings`` name (``Settings.store_kind``): ``embedded`` in ``home`` (default
     ``settings.home``) or ``neo4j``; the caller closes it (``open_store`` does)."""
     kind = settings.store_kind
@@ -54,7 +54,7 @@ def neo4j_settings(settings: Settings) -> Neo4jSettings:
 
 
 @contextmanager
-def open_store(settings: Settings) -> Iterator[GraphStore]:
+def open_store(settings: Settings) -> Iterator[Store]:
     """``with open_store(settings) as store:`` the store ``settings`` name (see ``new_store``),
     closed on the way out."""
     opened = new_store(settings)
@@ -105,7 +105,7 @@ def build_extractor(store: GraphStore, settings: Settings | None = None) -> Spac
 
 
 def build_service(
-    store: GraphStore,
+    store: Store,
     scope: Scope | None = None,
     *,
     server: bool = False,

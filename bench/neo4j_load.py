@@ -37,7 +37,7 @@ from api.settings import load_settings
 from graph.model import Company, Extraction, Lab, Need
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.neo4j import Neo4jGraphStore, open_driver
-from graph.store.ports import GraphStore
+from graph.store.ports import GraphStore, Store
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.language.vocabulary import load_vocabulary
@@ -199,7 +199,7 @@ def main() -> int:
 
         with tempfile.TemporaryDirectory(prefix="passerelle-bench-") as home:
             embedded = EmbeddedGraphStore(Path(home))
-            stores: list[tuple[str, GraphStore]] = [("embedded", embedded), ("neo4j", neo)]
+            stores: list[tuple[str, Store]] = [("embedded", embedded), ("neo4j", neo)]
             services = []
             for name, store in stores:
                 load_demo(store, extractor)

@@ -17,7 +17,7 @@ from graph.errors import PasserelleError
 
 if TYPE_CHECKING:
     from api.settings import Settings
-    from graph.store.ports import GraphStore
+    from graph.store.ports import Store
     from ingest.progress import Progress
     from ingest.registers.readers import Report
 
@@ -80,7 +80,7 @@ def settings(store: str | None = None) -> Settings:
 
 
 @contextmanager
-def open_store(store: str | None = None) -> Iterator[GraphStore]:
+def open_store(store: str | None = None) -> Iterator[Store]:
     """``with open_store(store) as s:`` the store the settings (and ``--store``) name."""
     from api.factory import open_store as opened
 

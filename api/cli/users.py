@@ -22,7 +22,7 @@ from api.cli.common import JsonOpt, StoreOpt, friendly, open_store, settings
 
 if TYPE_CHECKING:
     from graph.rules.accounts import Credential, User
-    from graph.store.ports import GraphStore
+    from graph.store.ports import Store
     from graph.usecases.auth import Accounts
 
 users_app = typer.Typer(help="Comptes / accounts", no_args_is_help=True)
@@ -38,7 +38,7 @@ DEMO_ACCOUNTS = (
 )
 
 
-def _accounts(store: GraphStore, store_name: str | None) -> Accounts:
+def _accounts(store: Store, store_name: str | None) -> Accounts:
     from graph.usecases.auth import Accounts
 
     return Accounts(store, production=settings(store_name).production)

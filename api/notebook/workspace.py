@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from api.factory import build_extractor, build_service, new_store
 from api.settings import Settings, load_settings
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 from ingest.registers.territory import Loaded, load_territory, missing_registers
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class Workspace:
     """The loaded store, its pairing service and what was loaded (close it, or use ``with``)."""
 
     settings: Settings
-    store: GraphStore
+    store: Store
     service: PairingService
     registers: Path | None
     """The registers' folder read, ``None`` when only the demo corpus was loaded."""

@@ -1,8 +1,11 @@
-"""Interfaces between the domain core and its adapters (stores, extractors)."""
+"""The store's interface, in three parts: the knowledge graph (``GraphStore``), the accounts
+(``AccountStore``) and the introductions (``IntroductionStore``); ``Store`` is all three, as
+both adapters (``graph.store.embedded``, ``graph.store.neo4j``) implement it. A use case types
+what it is given by the part it needs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from graph.model import (
@@ -11,7 +14,6 @@ from graph.model import (
     Concept,
     Extraction,
     Lab,
-    Language,
     Need,
     Participation,
     Project,
@@ -20,27 +22,9 @@ from graph.rules.accounts import Credential, User
 from graph.rules.workflow import Event, Introduction
 
 
-class Extractor(Protocol):
-    """Turns free text into concept mentions, keywords and terms."""
-
-    @property
-    def concepts(self) -> Mapping[str, Concept]:
-        """The vocabulary it links to, by id."""
-        ...
-
-    def extract(self, text: str, *, language: Language | None = None) -> Extraction:
-        """Analyse one text, in ``language`` when given, else in the language detected."""
-        ...
-
-    def extract_many(
-        self, texts: Sequence[str], *, language: Language | None = None
-    ) -> list[Extraction]:
-        """Analyse several texts in one batch (in ``language`` when given)."""
-        ...
-
-
 class GraphStore(Protocol):
-    """Where the graph lives: labs, companies, needs, concepts and their weighted links.
+    """Where the knowledge graph lives: labs, companies, needs, concepts and their weighted
+    links, projects and partners.
 
     Every write is idempotent (writing the same thing twice changes nothing) and atomic
     (a write that fails leaves nothing half-stored).
@@ -187,7 +171,18 @@ class GraphStore(Protocol):
         Its introductions and their trails stay."""
         ...
 
-    # -- accounts (none of these writes changes the revision) ------------------------------
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts by label and relationship counts by type."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...
+
+
+class AccountStore(Protocol):
+    """Where accounts and their credentials live (none of these writes changes the revision)."""
+
     def upsert_user(self, user: User) -> None:
         """Write an account (its email is unique: StoreError when another account has it)."""
         ...
@@ -224,7 +219,10 @@ class GraphStore(Protocol):
         """Revoke every credential of an account (disabled): how many were."""
         ...
 
-    # -- introductions (the workflow) ------------------------------------------------------
+
+class IntroductionStore(Protocol):
+    """Where introductions and their append-only audit trails live."""
+
     def add_introduction(self, introduction: Introduction, event: Event) -> bool:
         """Store a new introduction and the first event of its trail, at once; False (and
         nothing written) when one with its id exists already."""
@@ -248,10 +246,6 @@ class GraphStore(Protocol):
         """An introduction's audit trail, in order."""
         ...
 
-    def counts(self) -> dict[str, dict[str, int]]:
-        """Node counts by label and relationship counts by type."""
-        ...
 
-    def close(self) -> None:
-        """Release the store's resources."""
-        ...
+class Store(GraphStore, AccountStore, IntroductionStore, Protocol):
+    """The whole store: the graph, the accounts and the introductions."""

@@ -39,7 +39,7 @@ from graph.rules.input import (
     MAX_PASSWORD_CHARS,
     check_password,
 )
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 from graph.text import fold
 
 
@@ -139,7 +139,7 @@ class Accounts:
 
     Parameters
     ----------
-    store : GraphStore
+    store : Store
     production : bool
         Demo accounts (``User.demo``) cannot sign in.
     limits : SignInLimits, optional
@@ -149,7 +149,7 @@ class Accounts:
 
     def __init__(
         self,
-        store: GraphStore,
+        store: Store,
         *,
         production: bool = False,
         limits: SignInLimits | None = None,

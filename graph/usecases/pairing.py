@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from graph.errors import InputError, PasserelleError, unknown_lab, unknown_need
+from graph.extractor import Extractor
 from graph.model import Company, Concept, Extraction, Lab, Need
 from graph.ranking.context import GraphContext, Topic
 from graph.ranking.feedback import NO_FEEDBACK, Feedback, Lessons
@@ -19,7 +20,7 @@ from graph.ranking.signals import default_weights
 from graph.ranking.track_record import TrackRecord, TrackRecords
 from graph.rules.input import MAX_PAGE, check_limit, check_offset, check_text
 from graph.rules.scope import Scope
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import Store
 from graph.text import key
 from graph.usecases.snapshot import SNAPSHOT_ATTEMPTS, Snapshot, Snapshots, read_snapshot
 
@@ -91,7 +92,7 @@ class PairingService:
 
     Parameters
     ----------
-    store : GraphStore
+    store : Store
     extractor : Extractor, optional
         A fixed extractor (tests, evaluations). Give ``extractors`` instead for one that
         follows the store's vocabulary.
@@ -113,7 +114,7 @@ class PairingService:
 
     def __init__(
         self,
-        store: GraphStore,
+        store: Store,
         extractor: Extractor | None = None,
         params: MatchParams | None = None,
         *,

@@ -17,6 +17,7 @@ from typing import TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from graph.extractor import Extractor
 from graph.geo import region_of
 from graph.model import Concept, Extraction, Lab
 from graph.ranking.context import GraphContext, Topic
@@ -24,7 +25,7 @@ from graph.ranking.matching import MatchIndex, MatchParams
 from graph.ranking.pipeline import Ranker, RankingData
 from graph.ranking.track_record import TrackRecords
 from graph.rules.scope import Scope
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
 from graph.text import key
 
 T = TypeVar("T")

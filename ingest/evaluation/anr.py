@@ -33,11 +33,11 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from graph.extractor import Extractor
 from graph.model import Company, Concept, Participation, Project
 from graph.ranking.matching import Pairing
 from graph.ranking.pipeline import Ranker, RankingData
 from graph.ranking.track_record import derive_collaborations
-from graph.store.ports import Extractor
 from ingest.evaluation.metrics import Scores, evaluate, hit_at, recall_at
 from ingest.registers import anr
 from ingest.registers.loaders import RNSR_ID, SIREN

@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph.extractor import Extractor
 from graph.model import Company, Concept, Extraction
 from graph.ranking.pipeline import SignalValues
-from graph.store.ports import Extractor
 from ingest.evaluation import anr as eval_anr
 from ingest.evaluation.metrics import Scores, evaluate
 

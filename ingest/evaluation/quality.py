@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.extractor import Extractor
 from graph.rules.scope import Scope
 from graph.store.embedded import DB_NAME, EmbeddedGraphStore
-from graph.store.ports import Extractor
 from graph.usecases.pairing import PairingService
 from ingest.registers.programmes import topics
 from ingest.registers.territory import load_territory

@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from graph.extractor import Extractor
 from graph.model import Concept
 from graph.ranking.matching import Pairing
-from graph.store.ports import Extractor
 from ingest.evaluation.anr import (
     SMES,
     Detailed,

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InputError
+from graph.extractor import Extractor
 from graph.model import Company, Lab, Participation, Project
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
 from ingest.progress import Progress
 from ingest.registers.loaders import RNSR_ID, SIREN, PartnerBatch, Partners, batched
 from ingest.registers.profiles import ProfileBuilder

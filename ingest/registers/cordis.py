@@ -29,8 +29,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from graph.extractor import Extractor
 from graph.model import Company, Extraction, Lab, Participation, Project
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
 from ingest.progress import Progress
 from ingest.registers.loaders import PartnerBatch, Partners, batched
 from ingest.registers.profiles import ProfileBuilder, ProfileReads, Text

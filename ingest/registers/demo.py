@@ -11,8 +11,9 @@ import yaml
 from pydantic import ValidationError
 
 from graph.errors import InputError
+from graph.extractor import Extractor
 from graph.model import SUPPLIED_LAB_FIELDS, Company, Lab, Need
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
 from ingest.language.vocabulary import load_vocabulary
 from ingest.progress import Progress
 from ingest.registers.descriptions import read_descriptions

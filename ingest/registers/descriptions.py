@@ -31,9 +31,10 @@ from typing import Any
 import yaml
 
 from graph.errors import InputError
+from graph.extractor import Extractor
 from graph.model import Lab
 from graph.rules.input import MAX_TEXT_CHARS
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
 from ingest.progress import Progress
 from ingest.registers.loaders import RNSR_ID
 from ingest.registers.profiles import ProfileBuilder, ProfileReads, Text

@@ -25,8 +25,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from graph.extractor import Extractor
 from graph.model import Concept, ConceptMention, Extraction, Lab, Language, Participation, Project
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
 from ingest.progress import Progress
 
 if TYPE_CHECKING:

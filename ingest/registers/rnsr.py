@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from graph.extractor import Extractor
 from graph.model import SUPPLIED_LAB_FIELDS, Lab
-from graph.store.ports import Extractor, GraphStore
+from graph.store.ports import GraphStore
 from ingest.progress import Progress
 from ingest.registers.loaders import RNSR_ID
 from ingest.registers.profiles import ProfileBuilder, ProfileReads, Text

@@ -31,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 from graph.errors import InputError
 
 if TYPE_CHECKING:
-    from graph.store.ports import Extractor, GraphStore
+    from graph.extractor import Extractor
+    from graph.store.ports import GraphStore
     from ingest.progress import Progress
     from ingest.registers.readers import Report
 

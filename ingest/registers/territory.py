@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import InputError
-from graph.store.ports import Extractor, GraphStore
+from graph.extractor import Extractor
+from graph.store.ports import GraphStore
 from ingest import resources
 from ingest.language.vocabulary import load_vocabulary
 from ingest.progress import Progress

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 from ingest.language.extract import SpacyExtractor
 from tests.integration.world import World, build_world
 
 
 @pytest.fixture(params=["embedded", "neo4j"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each kind."""
     if request.param == "embedded":
         s = EmbeddedGraphStore(tmp_path)

@@ -20,7 +20,7 @@ from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
 from graph.ranking.feedback import feedback_for, overlap
 from graph.rules.workflow import advance, open_introduction
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 
@@ -66,7 +66,7 @@ def service(
     request: pytest.FixtureRequest, tmp_path: Path, extractor: SpacyExtractor
 ) -> Iterator[PairingService]:
     if request.param == "embedded":
-        store: GraphStore = EmbeddedGraphStore(tmp_path)
+        store: Store = EmbeddedGraphStore(tmp_path)
     else:
         store = request.getfixturevalue("neo4j_store")
     store.upsert_concepts(CONCEPTS)

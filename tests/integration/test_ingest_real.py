@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers import anr
@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 IJL = "200918462H"
 
 
-def load_both(store: GraphStore, extractor: SpacyExtractor) -> dict[str, Any]:
+def load_both(store: Store, extractor: SpacyExtractor) -> dict[str, Any]:
     data = shared_data()
     rnsr = ingest_rnsr(data / "rnsr" / "rnsr_structures_actives.csv", store, extractor)
     anr = ingest_anr(data / "anr" / "anr_partners_2010_2020.csv.gz", store, extractor)
@@ -154,7 +154,7 @@ def test_a_bad_register_path_is_a_clear_cli_error(tmp_path: Path) -> None:
 
 @pytest.mark.neo4j
 def test_every_register_gives_the_same_graph_in_both_stores(
-    tmp_path: Path, neo4j_store: GraphStore, extractor: SpacyExtractor
+    tmp_path: Path, neo4j_store: Store, extractor: SpacyExtractor
 ) -> None:
     from ingest.registers.cordis import ingest_cordis
     from ingest.registers.extensions import ingest_esco, ingest_naf

@@ -30,7 +30,7 @@ from graph.model import (
     Project,
 )
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 
 pytestmark = [pytest.mark.integration]
 
@@ -213,7 +213,7 @@ def worlds(draw: st.DrawFn) -> World:
     return World(concepts, labs, companies, needs, projects, participations, collaborations)
 
 
-def write(store: GraphStore, world: World) -> None:
+def write(store: Store, world: World) -> None:
     store.upsert_concepts(world.concepts)
     store.upsert_labs(world.labs)
     store.upsert_companies(world.companies)
@@ -222,7 +222,7 @@ def write(store: GraphStore, world: World) -> None:
     store.replace_collaborations(world.collaborations)
 
 
-def assert_reads_back(store: GraphStore, world: World) -> None:
+def assert_reads_back(store: Store, world: World) -> None:
     assert store.concepts() == _by_id(world.concepts)
     labs = [lab for lab, _ in world.labs]
     assert store.labs() == _by_id(labs)
@@ -269,12 +269,12 @@ def test_the_strategies_fill_every_optional_field() -> None:
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
-def fresh_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], GraphStore]]:
+def fresh_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], Store]]:
     """A maker of empty stores of each kind (one per hypothesis example)."""
     if request.param == "neo4j":
         neo4j = request.getfixturevalue("neo4j_store")
 
-        def empty_neo4j() -> GraphStore:
+        def empty_neo4j() -> Store:
             neo4j.wipe()
             return neo4j  # type: ignore[no-any-return]
 
@@ -283,7 +283,7 @@ def fresh_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], GraphSt
     opened: list[EmbeddedGraphStore] = []
     with tempfile.TemporaryDirectory() as tmp:
 
-        def empty_embedded() -> GraphStore:
+        def empty_embedded() -> Store:
             store = EmbeddedGraphStore(Path(tmp) / str(len(opened)))
             opened.append(store)
             return store
@@ -293,7 +293,7 @@ def fresh_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], GraphSt
             store.close()
 
 
-def test_every_stored_model_reads_back_whole(fresh_store: Callable[[], GraphStore]) -> None:
+def test_every_stored_model_reads_back_whole(fresh_store: Callable[[], Store]) -> None:
     @given(worlds())
     @settings(
         max_examples=25,

@@ -25,7 +25,7 @@ from graph.rules.accounts import (
 )
 from graph.rules.workflow import Event, Introduction, Status, advance, annotate, open_introduction
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
 
@@ -91,14 +91,14 @@ ZOE = user(3, "zoe@example.fr", role="admin")
 CAROL = user(4, "carol@example.fr")
 
 
-def write_sample(store: GraphStore) -> None:
+def write_sample(store: Store) -> None:
     """Labs, concepts, a company and two needs: what the graph holds besides accounts."""
     store.upsert_concepts(CONCEPTS)
     store.upsert_labs([(LAB, LAB_EX)])
     assert store.upsert_needs([(NEED, NEED_EX), (OTHER_NEED, NEED_EX)], [COMPANY]) == 2
 
 
-def everything(store: GraphStore) -> dict[str, Any]:
+def everything(store: Store) -> dict[str, Any]:
     """What the store tells of accounts, credentials and introductions."""
     users = store.users()
     intros = store.introductions()
@@ -131,7 +131,7 @@ def parallel(n: int, work: Callable[[int], T]) -> list[T | BaseException]:
 
 
 # -- accounts ----------------------------------------------------------------------------------
-def test_users_read_back_whole_and_ordered_by_email(store: GraphStore) -> None:
+def test_users_read_back_whole_and_ordered_by_email(store: Store) -> None:
     write_sample(store)
     revision = store.revision()
     for u in (ZOE, ALICE, CAROL, BOB):
@@ -158,7 +158,7 @@ def test_users_read_back_whole_and_ordered_by_email(store: GraphStore) -> None:
 
 
 def test_an_email_taken_by_another_account_is_refused_and_nothing_changes(
-    store: GraphStore,
+    store: Store,
 ) -> None:
     store.upsert_user(ALICE)
     store.upsert_user(BOB)
@@ -172,7 +172,7 @@ def test_an_email_taken_by_another_account_is_refused_and_nothing_changes(
     assert store.user_by_email("alice@example.fr") == ALICE
 
 
-def test_credentials_are_found_by_digest_listed_and_revoked(store: GraphStore) -> None:
+def test_credentials_are_found_by_digest_listed_and_revoked(store: Store) -> None:
     write_sample(store)
     revision = store.revision()
     for u in (ALICE, BOB):
@@ -216,7 +216,7 @@ def test_credentials_are_found_by_digest_listed_and_revoked(store: GraphStore) -
     assert store.revision() == revision
 
 
-def test_a_credential_of_an_unknown_account_is_refused(store: GraphStore) -> None:
+def test_a_credential_of_an_unknown_account_is_refused(store: Store) -> None:
     store.upsert_user(ALICE)
     _, stray = new_credential(user(9, "ghost@example.fr"), "access", at=T0)
     with pytest.raises(StoreError):
@@ -227,7 +227,7 @@ def test_a_credential_of_an_unknown_account_is_refused(store: GraphStore) -> Non
 
 # -- introductions -----------------------------------------------------------------------------
 def test_an_introduction_is_added_once_with_the_first_event_of_its_trail(
-    store: GraphStore,
+    store: Store,
 ) -> None:
     write_sample(store)
     revision = store.revision()
@@ -250,7 +250,7 @@ def test_an_introduction_is_added_once_with_the_first_event_of_its_trail(
     assert store.revision() == revision
 
 
-def test_the_workflow_appends_its_trail_and_refuses_a_stale_version(store: GraphStore) -> None:
+def test_the_workflow_appends_its_trail_and_refuses_a_stale_version(store: Store) -> None:
     write_sample(store)
     revision = store.revision()
     intro, event = open_introduction("need-1", LAB.id, "u4", T0)
@@ -295,7 +295,7 @@ def test_the_workflow_appends_its_trail_and_refuses_a_stale_version(store: Graph
     assert store.revision() == revision
 
 
-def test_a_declined_introduction_keeps_its_reason(store: GraphStore) -> None:
+def test_a_declined_introduction_keeps_its_reason(store: Store) -> None:
     intro, event = open_introduction("need-1", LAB.id, "u4", T0)
     store.add_introduction(intro, event)
     declined, why = advance(intro, "declined", "u4", T0, reason="Pas de créneau cette année")
@@ -305,7 +305,7 @@ def test_a_declined_introduction_keeps_its_reason(store: GraphStore) -> None:
     assert store.events(intro.id) == [event, why]
 
 
-def test_introductions_are_listed_by_need_then_lab(store: GraphStore) -> None:
+def test_introductions_are_listed_by_need_then_lab(store: Store) -> None:
     made: dict[tuple[str, str], Introduction] = {}
     for need_id, lab_id in (("n2", "lab-b"), ("n1", "lab-b"), ("n2", "lab-a"), ("n1", "lab-a")):
         intro, event = open_introduction(need_id, lab_id, "u4", T0)
@@ -318,7 +318,7 @@ def test_introductions_are_listed_by_need_then_lab(store: GraphStore) -> None:
 
 
 # -- a need's withdrawal -----------------------------------------------------------------------
-def raw_need_traces(store: GraphStore, need_id: str, text: str) -> tuple[int, int]:
+def raw_need_traces(store: Store, need_id: str, text: str) -> tuple[int, int]:
     """How many rows or nodes still hold the need's id, and its text, read past the store."""
     if isinstance(store, EmbeddedGraphStore):
         conn = store._conn
@@ -338,7 +338,7 @@ def raw_need_traces(store: GraphStore, need_id: str, text: str) -> tuple[int, in
 
 
 def test_a_withdrawn_need_leaves_with_its_text_and_profile_but_not_its_introductions(
-    store: GraphStore,
+    store: Store,
 ) -> None:
     write_sample(store)
     intro, event = open_introduction(NEED.id, LAB.id, "u4", T0)
@@ -382,7 +382,7 @@ def test_a_withdrawn_need_leaves_with_its_text_and_profile_but_not_its_introduct
 
 
 def test_no_write_of_accounts_introductions_or_withdrawals_moves_the_revision(
-    store: GraphStore,
+    store: Store,
 ) -> None:
     write_sample(store)
     revision = store.revision()
@@ -409,7 +409,7 @@ def test_no_write_of_accounts_introductions_or_withdrawals_moves_the_revision(
 
 
 # -- concurrency -------------------------------------------------------------------------------
-def test_racing_writers_of_one_version_make_exactly_one_change(store: GraphStore) -> None:
+def test_racing_writers_of_one_version_make_exactly_one_change(store: Store) -> None:
     """Several clients read the same version and each records its own event: one wins, the
     others get ConflictError, and the trail gains one event per round."""
     intro, event = open_introduction(NEED.id, LAB.id, "u4", T0)
@@ -433,7 +433,7 @@ def test_racing_writers_of_one_version_make_exactly_one_change(store: GraphStore
         assert store.events(intro.id) == trail
 
 
-def test_racing_adds_of_one_introduction_store_it_once(store: GraphStore) -> None:
+def test_racing_adds_of_one_introduction_store_it_once(store: Store) -> None:
     tries = [open_introduction(NEED.id, LAB.id, f"u{k}", T0, note=f"n{k}") for k in range(6)]
     results = parallel(len(tries), lambda k: store.add_introduction(*tries[k]))
     assert sorted(results, key=str) == [False] * 5 + [True], results
@@ -442,7 +442,7 @@ def test_racing_adds_of_one_introduction_store_it_once(store: GraphStore) -> Non
     assert store.events(tries[winner][0].id) == [tries[winner][1]]
 
 
-def test_racing_revocations_of_one_credential_count_once(store: GraphStore) -> None:
+def test_racing_revocations_of_one_credential_count_once(store: Store) -> None:
     store.upsert_user(ALICE)
     credentials: list[Credential] = []
     for k in range(4):

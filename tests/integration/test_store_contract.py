@@ -16,7 +16,7 @@ from graph.errors import StoreError
 from graph.model import Company, Concept, ConceptMention, Extraction, Lab, Need
 from graph.rules.search import matches, order, query_words, search_key
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.demo import load_demo, read_demo
@@ -65,7 +65,7 @@ NEED_EX = Extraction(
 )
 
 
-def snapshot(store: GraphStore) -> dict[str, Any]:
+def snapshot(store: Store) -> dict[str, Any]:
     """Everything the store can tell, in a comparable form."""
     needs = store.needs()
     return {
@@ -80,13 +80,13 @@ def snapshot(store: GraphStore) -> dict[str, Any]:
     }
 
 
-def write_sample(store: GraphStore) -> None:
+def write_sample(store: Store) -> None:
     store.upsert_concepts(CONCEPTS)
     store.upsert_labs(LABS)
     assert store.upsert_need(NEED, NEED_EX, COMPANY) is True
 
 
-def test_round_trip(store: GraphStore) -> None:
+def test_round_trip(store: Store) -> None:
     write_sample(store)
     assert store.concepts() == sorted(CONCEPTS, key=lambda c: c.id)
     assert store.labs() == sorted((lab for lab, _ in LABS), key=lambda lab: lab.id)
@@ -119,7 +119,7 @@ def test_round_trip(store: GraphStore) -> None:
     }
 
 
-def test_writing_twice_changes_nothing(store: GraphStore) -> None:
+def test_writing_twice_changes_nothing(store: Store) -> None:
     write_sample(store)
     before = snapshot(store)
     store.upsert_concepts(CONCEPTS)
@@ -128,7 +128,7 @@ def test_writing_twice_changes_nothing(store: GraphStore) -> None:
     assert snapshot(store) == before
 
 
-def test_rewriting_a_lab_replaces_its_capabilities(store: GraphStore) -> None:
+def test_rewriting_a_lab_replaces_its_capabilities(store: Store) -> None:
     write_sample(store)
     lab, _ = LABS[0]
     fewer = Extraction(
@@ -139,7 +139,7 @@ def test_rewriting_a_lab_replaces_its_capabilities(store: GraphStore) -> None:
     assert store.counts()["relationships"]["HAS_CAPABILITY"] == 1
 
 
-def test_a_need_of_an_unknown_company_is_refused_and_nothing_is_stored(store: GraphStore) -> None:
+def test_a_need_of_an_unknown_company_is_refused_and_nothing_is_stored(store: Store) -> None:
     write_sample(store)
     before = snapshot(store)
     stray = Need(id="need-2", company_id="ghost", title="t", text="x")
@@ -149,7 +149,7 @@ def test_a_need_of_an_unknown_company_is_refused_and_nothing_is_stored(store: Gr
 
 
 def test_a_running_service_sees_what_is_rewritten_in_place(
-    store: GraphStore, extractor: SpacyExtractor
+    store: Store, extractor: SpacyExtractor
 ) -> None:
     """Rewrites that change no count (a lab's profile, a company, the collaborations) still
     reach a running service: another process may have made them."""
@@ -188,7 +188,7 @@ def test_a_running_service_sees_what_is_rewritten_in_place(
 
 
 def test_needs_written_in_one_batch_read_as_written_one_by_one(
-    store: GraphStore, tmp_path: Path
+    store: Store, tmp_path: Path
 ) -> None:
     store.upsert_concepts(CONCEPTS)
     other = Company(id="beta", name="Beta (fictive)", city="Nancy", size="TPE", illustrative=True)
@@ -217,14 +217,12 @@ def test_needs_written_in_one_batch_read_as_written_one_by_one(
     one_by_one.close()
 
 
-def test_labs_written_before_search_keys_existed_are_found(
-    store: GraphStore, tmp_path: Path
-) -> None:
+def test_labs_written_before_search_keys_existed_are_found(store: Store, tmp_path: Path) -> None:
     write_sample(store)
     if isinstance(store, EmbeddedGraphStore):
         store._conn.execute("ALTER TABLE lab DROP COLUMN search_key")  # as an older version left it
         store.close()
-        reopened: GraphStore = EmbeddedGraphStore(tmp_path)
+        reopened: Store = EmbeddedGraphStore(tmp_path)
     else:
         from graph.store.neo4j import Neo4jGraphStore
 
@@ -236,7 +234,7 @@ def test_labs_written_before_search_keys_existed_are_found(
     assert reopened.search_labs("jean lamour", 10) == (1, [LABS[1][0]])
 
 
-def test_same_writes_give_the_same_reads(tmp_path: Path, neo4j_store: GraphStore) -> None:
+def test_same_writes_give_the_same_reads(tmp_path: Path, neo4j_store: Store) -> None:
     embedded = EmbeddedGraphStore(tmp_path)
     try:
         for s in (embedded, neo4j_store):
@@ -397,7 +395,7 @@ def test_any_text_gets_the_same_ranking_from_both_stores(
 
 
 def test_the_cli_gives_the_same_json_on_both_stores(
-    neo4j_store: GraphStore, neo4j_uri: str, tmp_path: Path
+    neo4j_store: Store, neo4j_uri: str, tmp_path: Path
 ) -> None:
     env = {**os.environ, "NEO4J_URI": neo4j_uri, "PASSERELLE_HOME": str(tmp_path)}
     text = "Nos soudures inox fissurent après pliage ; we also need a digital twin of the line."

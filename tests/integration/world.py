@@ -22,7 +22,7 @@ from api.settings import Settings
 from graph.model import Company, Visibility
 from graph.rules.accounts import Principal, User
 from graph.store.embedded import EmbeddedGraphStore
-from graph.store.ports import GraphStore
+from graph.store.ports import Store
 from graph.usecases.auth import Accounts
 from graph.usecases.desk import Desk
 from graph.usecases.pairing import PairingService
@@ -69,7 +69,7 @@ class World:
     """The app over one store, a client per role and the ids the tests use."""
 
     kind: str
-    store: GraphStore
+    store: Store
     service: PairingService
     app: Any
     users: dict[str, User]
@@ -87,7 +87,7 @@ class World:
         return desk
 
 
-def _store(kind: str, request: pytest.FixtureRequest, tmp: Path) -> Iterator[GraphStore]:
+def _store(kind: str, request: pytest.FixtureRequest, tmp: Path) -> Iterator[Store]:
     if kind == "embedded":
         store = EmbeddedGraphStore(tmp)
         yield store
