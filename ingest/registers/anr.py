@@ -26,6 +26,7 @@ from graph.store.ports import GraphStore
 from ingest.progress import Progress
 from ingest.registers.loaders import RNSR_ID, SIREN, PartnerBatch, Partners, batched
 from ingest.registers.profiles import ProfileBuilder
+from ingest.registers.programmes import load_programmes
 from ingest.registers.readers import Report, RowError, open_rows, read_rows
 from ingest.registers.resolve import city_name, company_id
 from ingest.registers.table import Job
@@ -258,7 +259,7 @@ def ingest_anr(
     if committees_path is None:
         beside = path.parent / "anr_committees_ces.csv"
         committees_path = beside if beside.exists() else None
-    committees = {code: p.label_fr for code, p in profiles.programmes.items()}
+    committees = {code: p.label_fr for code, p in load_programmes().items()}
     committees |= read_committees(committees_path) if committees_path else {}
     lines, records = partner_records(path)
     if sample is not None:

@@ -23,15 +23,12 @@ import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from graph.extractor import Extractor
 from graph.model import Concept, ConceptMention, Extraction, Lab, Language, Participation, Project
 from graph.store.ports import GraphStore
 from ingest.progress import Progress
-
-if TYPE_CHECKING:
-    from ingest.registers.programmes import Programme
 
 T = TypeVar("T")
 PROFILE_VERSION = "3"
@@ -56,20 +53,16 @@ Part = Callable[[Lab, "ProfileReads"], Sequence[Piece]]
 
 class ProfileReads:
     """What the registers' parts read, once per build: the store's projects and participations,
-    the concepts the extractor links to, the ANR programmes, and what a part works out once
-    (``once``)."""
+    the concepts the extractor links to, and what a part works out once (``once``: the ANR
+    programmes' themes, each unit's CORDIS texts...), unless it was ``given``."""
 
     def __init__(
-        self,
-        store: GraphStore,
-        known: Iterable[str],
-        programmes: Mapping[str, Programme],
+        self, store: GraphStore, known: Iterable[str], given: Mapping[str, Any] | None = None
     ) -> None:
         self.store = store
         self.known = frozenset(known)
         """The ids of the concepts the extractor links to."""
-        self.programmes = programmes
-        self._memo: dict[str, Any] = {}
+        self._memo: dict[str, Any] = dict(given or {})
 
     @property
     def projects(self) -> list[Project]:
@@ -168,28 +161,25 @@ class ProfileBuilder:
         Where the labs, projects and participations are read.
     extractor : Extractor
         The extractor; the digest of the concepts it links to is part of every profile's key.
-    programmes : mapping, optional
-        ANR codes and their themes; ``load_programmes()`` by default.
+    given : mapping, optional
+        What a part would work out itself, given instead (``ProfileReads.once``): another ANR
+        programme mapping (``ingest.registers.programmes.given``), for a test or a what-if.
     """
 
     def __init__(
-        self,
-        store: GraphStore,
-        extractor: Extractor,
-        programmes: Mapping[str, Programme] | None = None,
+        self, store: GraphStore, extractor: Extractor, given: Mapping[str, Any] | None = None
     ) -> None:
-        from ingest.registers.programmes import load_programmes
         from ingest.registers.table import parts
 
         self.store = store
         self.extractor = extractor
-        self.programmes = load_programmes() if programmes is None else dict(programmes)
+        self.given = dict(given or {})
         self._parts = parts()
         self._key = vocabulary_key(extractor.concepts.values())
         self._reads = self._fresh_reads()
 
     def _fresh_reads(self) -> ProfileReads:
-        return ProfileReads(self.store, self.extractor.concepts, self.programmes)
+        return ProfileReads(self.store, self.extractor.concepts, self.given)
 
     def pieces(self, lab: Lab) -> list[tuple[Piece, str]]:
         """What the registers give ``lab``'s profile, each piece with its source's key (none for

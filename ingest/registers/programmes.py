@@ -13,16 +13,21 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from graph.errors import InputError
 from graph.model import ConceptMention, Extraction, Lab, Participation, Project
 from graph.ranking.context import Topic
-from ingest.registers.profiles import ProfileReads
 from ingest.resources import ANR_PROGRAMMES, Traversable, read_yaml
 
+if TYPE_CHECKING:
+    from ingest.registers.profiles import ProfileReads
+
 PROGRAMMES_FILE = ANR_PROGRAMMES
+KEY = "anr programmes"
+"""Where a profile build keeps the mapping (``ProfileReads.once``)."""
 
 
 @dataclass(frozen=True)
@@ -127,13 +132,14 @@ def profile_part(lab: Lab, reads: ProfileReads) -> list[Extraction]:
     """A unit's capabilities from its ANR projects: the concepts of each thematic committee or
     programme it had projects in, weighted by how many (``topic_weight``), with the evidence."""
     themes = reads.once("anr themes", lambda: _themes(reads))
+    programmes: Mapping[str, Programme] = reads.once(KEY, load_programmes)
     records = reads.once("anr records", lambda: topic_records(reads.projects, reads.participations))
     mentions: dict[str, ConceptMention] = {}
     for r in records.get(lab.id, []):
         concepts = themes.get(r.code)
         if not concepts:
             continue
-        label = reads.programmes[r.code].label_fr
+        label = programmes[r.code].label_fr
         n = f"{r.projects} projet{'s' if r.projects > 1 else ''}"
         evidence = f"projets ANR « {label} » ({n}{_years(r.first, r.last)})"
         weight = topic_weight(r.projects)
@@ -149,11 +155,18 @@ def profile_part(lab: Lab, reads: ProfileReads) -> list[Extraction]:
 def _themes(reads: ProfileReads) -> dict[str, tuple[str, ...]]:
     """Each thematic code's concepts that the extractor's vocabulary has (a mapping is checked
     by its own test)."""
+    programmes: Mapping[str, Programme] = reads.once(KEY, load_programmes)
     return {
         code: tuple(c for c in p.concepts if c in reads.known)
-        for code, p in reads.programmes.items()
+        for code, p in programmes.items()
         if p.thematic
     }
+
+
+def given(programmes: Mapping[str, Programme]) -> dict[str, Any]:
+    """What to give a profile build (``ProfileBuilder(..., given=...)``) for it to use these
+    programmes instead of the shipped mapping."""
+    return {KEY: dict(programmes)}
 
 
 def provenance_of(lab: Lab | None, evidence: Sequence[str]) -> tuple[list[str], list[str]]:

@@ -15,7 +15,7 @@ from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.descriptions import ingest_descriptions
 from ingest.registers.profiles import ProfileBuilder
-from ingest.registers.programmes import Programme, load_programmes, topics
+from ingest.registers.programmes import Programme, given, load_programmes, topics
 
 PROGRAMMES = {
     "CE08": Programme("CE08", "Matériaux métalliques et inorganiques", ("metals_alloys",)),
@@ -46,7 +46,7 @@ def store(tmp_path: Path):
 
 def _loaded(store: EmbeddedGraphStore, extractor: SpacyExtractor) -> ProfileBuilder:
     store.upsert_concepts(extractor.concepts.values())
-    builder = ProfileBuilder(store, extractor, PROGRAMMES)
+    builder = ProfileBuilder(store, extractor, given(PROGRAMMES))
     store.upsert_labs(builder.build([IJL, NAMED, PARTNER]))
     return builder
 
@@ -96,12 +96,12 @@ def test_a_new_vocabulary_relinks_the_units(store, extractor, vocabulary) -> Non
     wider = SpacyExtractor([*vocabulary, extra])
     # the name is no evidence, the description is: a concept of its words now links
     store.upsert_labs(
-        ProfileBuilder(store, wider, PROGRAMMES).build(
+        ProfileBuilder(store, wider, given(PROGRAMMES)).build(
             [IJL.model_copy(update={"description": IJL.description + " Jean Lamour."})]
         )
     )
     assert "naf:25.61Z" in {m.concept_id for m in store.lab_profiles()[IJL.id].mentions}
-    rebuilt = ProfileBuilder(store, wider, PROGRAMMES).refresh()
+    rebuilt = ProfileBuilder(store, wider, given(PROGRAMMES)).refresh()
     assert rebuilt == 2  # the two other labs were built with the smaller vocabulary
 
 
@@ -182,7 +182,7 @@ def test_a_scope_keeps_the_territory_and_says_so(store, extractor) -> None:
             "institution_codes": ("SORBONNE",),
         }
     )
-    store.upsert_labs(ProfileBuilder(store, extractor, PROGRAMMES).build([far]))
+    store.upsert_labs(ProfileBuilder(store, extractor, given(PROGRAMMES)).build([far]))
     service = PairingService(store, extractor, scope=Scope(institution="Université de Lorraine"))
     text = "Nos pièces en acier galvanisé rouillent : corrosion."
     default = service.match_text(text)
