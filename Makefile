@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install notebook run load-demo serve lint format test test-unit test-quality screenshots bench neo4j-start neo4j-stop neo4j-status eval quality-report clean
+.PHONY: help install notebook run load-demo serve lint format test test-fast test-unit test-quality coverage screenshots bench neo4j-start neo4j-stop neo4j-status eval quality-report clean
 
 ## help: list the targets
 help:
@@ -72,16 +72,35 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/nbstripout $(NOTEBOOKS)
 
+# the suite on every core, a test file per worker (its module fixtures built once); one worker
+# when NEO4J_URI names a server of the user's (its tests wipe its one database)
+JOBS ?= $(if $(NEO4J_URI),0,$(shell nproc))
+XDIST = $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile)
+
 ## test: lint, types and the whole suite (unit, integration, quality, Neo4j: a real server is
-##       started for the run and stopped after it, unless NEO4J_URI names one; the browser
-##       tests in Debian's Chromium, installed with apt when missing)
+##       started for each worker and stopped after it, unless NEO4J_URI names one; the browser
+##       tests in Debian's Chromium, installed with apt when missing); JOBS=1 for one process
 test: lint
 	@scripts/install_chromium.sh
-	$(BIN)/pytest
+	@scripts/neo4j/neo4j.sh fetch
+	$(BIN)/pytest $(XDIST)
 
-## test-unit: the fast offline tests only (no server)
+## test-fast: the offline core (no Neo4j, no browser, no registers: pytest -m "not slow")
+test-fast: $(STAMP)
+	$(BIN)/pytest $(XDIST) -m "not slow"
+
+## test-unit: the unit tests and doctests only (no server)
 test-unit: $(STAMP)
-	$(BIN)/pytest tests/unit graph ingest
+	$(BIN)/pytest $(XDIST) tests/unit graph ingest
+
+## coverage: the whole suite under coverage.py (subprocesses included), then its report
+coverage: $(STAMP)
+	@scripts/install_chromium.sh
+	@scripts/neo4j/neo4j.sh fetch
+	rm -f .coverage .coverage.*
+	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage combine -q
+	$(BIN)/coverage report
 
 ## test-quality: the pairing quality test on realistic needs
 test-quality: $(STAMP)

@@ -1,4 +1,6 @@
-"""Shared fixtures: the vocabulary, the spaCy extractor, a store loaded with the demo corpus."""
+"""Shared fixtures: the vocabulary, the spaCy extractor, a store loaded with the demo corpus,
+the real registers loaded once, a real Neo4j server; and the markers that say what a test needs,
+applied from the fixtures it uses (``pytest_collection_modifyitems``)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from ingest.language.extract import SpacyExtractor
 from ingest.language.vocabulary import load_vocabulary
 from ingest.registers.demo import load_demo
 from tests.neo4j_server import Neo4jServer, open_neo4j_store
+from tests.registers import Registers, load_once, shared_root
+from tests.shared_data import shared_data
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -83,6 +87,42 @@ def anonymous(app: Any) -> Iterator[TestClient]:
         yield c
 
 
+# -- what a test needs: markers from the fixtures it uses ----------------------------------------
+NEEDS = {
+    "neo4j": {"neo4j_uri"},
+    "browser": {"browser"},
+    "registers": {"shared"},
+}
+"""Each marker and the fixtures that mean it (a fixture that uses them means it too)."""
+SLOW = ("neo4j", "browser", "registers")
+"""A test that needs one of these is ``slow`` as well: ``make test-fast`` leaves it out."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        for marker, fixtures in NEEDS.items():
+            if used & fixtures and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
+        if any(item.get_closest_marker(m) for m in SLOW) and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
+# -- the real public data (../shared/data), and the registers loaded once ------------------------
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The real public data: fails under CI when it is missing, skips elsewhere."""
+    return shared_data()
+
+
+@pytest.fixture(scope="session")
+def registers(
+    shared: Path, extractor: SpacyExtractor, tmp_path_factory: pytest.TempPathFactory
+) -> Registers:
+    """The RNSR and the ANR loaded into an embedded store once per test run (tests copy it)."""
+    return load_once(shared_root(tmp_path_factory), shared, extractor)
+
+
 # -- Neo4j: a real server, the one NEO4J_URI names or one started for the session ---------------
 @pytest.fixture(scope="session")
 def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -99,7 +139,7 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield uri
     finally:
-        server.stop()
+        server.discard()
 
 
 @pytest.fixture

@@ -8,7 +8,12 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+NEO4J = pytest.mark.neo4j
+"""For the Neo4j value of a store parameter (``pytest.param("neo4j", marks=NEO4J)``), which
+reaches the server through ``request.getfixturevalue``: the marker the fixture cannot give."""
 SCRIPT = REPO / "scripts" / "neo4j" / "neo4j.sh"
 
 
@@ -49,8 +54,12 @@ class Neo4jServer:
         return self.uri
 
     def stop(self) -> None:
-        """Stop it cleanly."""
+        """Stop it cleanly (its data is kept for the next start)."""
         self._run("stop", timeout=120)
+
+    def discard(self) -> None:
+        """Stop it at once: a throwaway server, whose data nobody reads again."""
+        self._run("kill", timeout=60)
 
 
 def open_neo4j_store(uri: str) -> Any:

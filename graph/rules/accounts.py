@@ -11,6 +11,7 @@ only as their SHA-256 digest, so that a copy of the store lets nobody sign in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -39,7 +40,13 @@ TOKEN_PREFIX: dict[CredentialKind, str] = {"session": "pss_", "access": "psa_", 
 """Prefixes that tell a credential's kind at a glance (and to secret scanners)."""
 
 _hasher = PasswordHasher()  # argon2id, the library's (RFC 9106 low-memory) parameters
-_DUMMY_HASH = _hasher.hash("passerelle: a password that nobody has")
+
+
+@functools.cache
+def dummy_hash() -> str:
+    """The hash checked for an unknown account: made once per process when first needed (a
+    sign-in service makes it when it starts: ``graph.usecases.auth.Accounts``), not at import."""
+    return _hasher.hash("passerelle: a password that nobody has")
 
 
 class User(Frozen):
@@ -106,7 +113,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches ``password_hash``; without a hash (unknown account), one
     hash is still verified, so that the answer takes as long and tells nothing."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _hasher.verify(password_hash or dummy_hash(), password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -25,6 +25,7 @@ from graph.rules.accounts import (
     Role,
     User,
     digest,
+    dummy_hash,
     hash_password,
     iso,
     new_credential,
@@ -160,6 +161,7 @@ class Accounts:
         limits = limits or SignInLimits()
         self._per_account = Throttle(limits.per_account, limits.window, clock)
         self._per_client = Throttle(limits.per_client, limits.window, clock)
+        dummy_hash()  # the first unknown account is checked as fast as the next ones
 
     # -- accounts ---------------------------------------------------------------------------
     def add_user(

@@ -52,17 +52,30 @@ def read_needs(path: Path) -> list[dict[str, Any]]:
 
 
 def load_graphs(
-    home: Path, extractor: Extractor, registers: Path, scope: Scope = UNIVERSITY
+    home: Path,
+    extractor: Extractor,
+    registers: Path,
+    scope: Scope = UNIVERSITY,
+    *,
+    loaded: Path | None = None,
 ) -> dict[str, PairingService]:
     """Two services over the real registers: ``registers`` (no description at all) and
-    ``lorraine`` (with our descriptions and the demo), each in its own store under ``home``."""
+    ``lorraine`` (with our descriptions and the demo), each in its own store under ``home``.
+
+    ``loaded``: the folder of an embedded store that holds the registers already, loaded as
+    here (``load_territory`` without the demo and our descriptions), copied instead of loading
+    them again."""
     bare_home, described_home = home / "registers-only", home / "lorraine"
+    bare_home.mkdir(parents=True, exist_ok=True)
     described_home.mkdir(parents=True, exist_ok=True)
-    store = EmbeddedGraphStore(bare_home)
-    loaded = load_territory(store, extractor, registers, demo=False, skip={"descriptions"})
-    store.close()
-    if loaded.missing:
-        raise FileNotFoundError(f"registers not found in {registers}: {loaded.missing}")
+    if loaded is not None:
+        shutil.copy(loaded / DB_NAME, bare_home / DB_NAME)
+    else:
+        store = EmbeddedGraphStore(bare_home)
+        found = load_territory(store, extractor, registers, demo=False, skip={"descriptions"})
+        store.close()
+        if found.missing:
+            raise FileNotFoundError(f"registers not found in {registers}: {found.missing}")
     shutil.copy(bare_home / DB_NAME, described_home / DB_NAME)
     described = EmbeddedGraphStore(described_home)
     load_territory(described, extractor, registers)

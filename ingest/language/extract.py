@@ -18,6 +18,7 @@ import json
 import os
 import pickle
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -272,6 +273,34 @@ def _insert(
     ends[node].add(concept_id)
 
 
+_PIPELINES: dict[str, Language] = {}
+_PIPELINES_LOCK = threading.Lock()
+_TRIES: dict[str, tuple[list[dict[str, int | tuple[int, ...]]], list[frozenset[str]]]] = {}
+"""Label tries linked in this process, by vocabulary key (the last ``MAX_TRIES``)."""
+MAX_TRIES = 4
+
+
+def _pipeline(model: str) -> Language:
+    """spaCy's pipeline ``model`` (``en``: a blank English one), loaded once per process:
+    about 100 MB and two seconds each time, shared read-only by every extractor (those of
+    other vocabularies, those of the commands a process runs one after the other)."""
+    with _PIPELINES_LOCK:
+        found = _PIPELINES.get(model)
+        if found is None:
+            if model == "en":
+                found = spacy.blank("en")
+            else:
+                try:
+                    found = spacy.load(model, exclude=["parser", "ner"])
+                except OSError as e:
+                    raise ExtractionError(
+                        f"Le modèle spaCy {model} n'est pas installé : lancez `make install`.",
+                        f"The spaCy model {model} is not installed: run `make install`.",
+                    ) from e
+            _PIPELINES[model] = found
+        return found
+
+
 class SpacyExtractor:
     """Finds vocabulary concepts, keywords and terms in French or English text.
 
@@ -293,14 +322,8 @@ class SpacyExtractor:
         model: str = FRENCH_MODEL,
         cache_dir: Path | None = None,
     ) -> None:
-        try:
-            self.nlp_fr: Language = spacy.load(model, exclude=["parser", "ner"])
-        except OSError as e:
-            raise ExtractionError(
-                f"Le modèle spaCy {model} n'est pas installé : lancez `make install`.",
-                f"The spaCy model {model} is not installed: run `make install`.",
-            ) from e
-        self.nlp_en: Language = spacy.blank("en")
+        self.nlp_fr: Language = _pipeline(model)
+        self.nlp_en: Language = _pipeline("en")
         self._verbs = _FrenchVerbs.of(self.nlp_fr)
         self.cache_dir = cache_dir
         self._link(concepts)
@@ -322,8 +345,9 @@ class SpacyExtractor:
         self._children: list[dict[str, int | tuple[int, ...]]] = []
         self._ends: list[frozenset[str]] = []
         self.trie_from_cache = False
-        cache_dir = self.cache_dir
-        cached = self._cache_path(concepts, cache_dir) if cache_dir else None
+        """Whether the trie was read from the cache folder."""
+        key = self._vocabulary_key(concepts)
+        cached = self.cache_dir / f"vocabulary-{key}.pickle" if self.cache_dir else None
         if cached is not None and cached.exists():
             try:
                 with cached.open("rb") as f:
@@ -345,11 +369,19 @@ class SpacyExtractor:
             ):
                 pass  # a damaged cache is rebuilt
         if not self.trie_from_cache:
-            self._build(concepts)
+            built = _TRIES.get(key)
+            if built is not None:  # linked already in this process
+                self._children, self._ends = built
+            else:
+                self._build(concepts)
             if cached is not None:
                 self._save(cached)
+        _TRIES[key] = (self._children, self._ends)
+        while len(_TRIES) > MAX_TRIES:
+            del _TRIES[next(iter(_TRIES))]
 
-    def _cache_path(self, concepts: Sequence[Concept], cache_dir: Path) -> Path:
+    def _vocabulary_key(self, concepts: Sequence[Concept]) -> str:
+        """The digest of a vocabulary, the model and this code: what a label trie depends on."""
         digest = hashlib.sha256()
         for source in (__file__, normalize.__file__, graph_text.__file__):
             digest.update(Path(source).read_bytes())
@@ -358,7 +390,7 @@ class SpacyExtractor:
             digest.update(
                 json.dumps([c.id, c.source, c.label_fr, c.alt_fr, c.label_en, c.alt_en]).encode()
             )
-        return cache_dir / f"vocabulary-{digest.hexdigest()[:20]}.pickle"
+        return digest.hexdigest()[:20]
 
     def _save(self, path: Path) -> None:
         try:

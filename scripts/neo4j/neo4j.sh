@@ -4,6 +4,8 @@
 #   scripts/neo4j/neo4j.sh start    fetch the jars (cached), start the server, wait for Bolt,
 #                                   print the bolt:// URI
 #   scripts/neo4j/neo4j.sh stop     stop it cleanly (SIGTERM, then SIGKILL after 60 s)
+#   scripts/neo4j/neo4j.sh kill     stop it at once (SIGKILL): a throwaway server (tests)
+#   scripts/neo4j/neo4j.sh fetch    fetch the jars only (cached), before servers start side by side
 #   scripts/neo4j/neo4j.sh status   print the URI and exit 0 if it runs, exit 1 otherwise
 #   scripts/neo4j/neo4j.sh uri      print the URI of the running server
 #
@@ -123,7 +125,7 @@ while time.monotonic() < deadline:
             driver.execute_query("RETURN 1", database_="neo4j")
         sys.exit(0)
     except Exception:
-        time.sleep(1)
+        time.sleep(0.25)
 sys.exit("Bolt ne répond pas à temps / Bolt did not answer in time")
 EOF
 }
@@ -181,10 +183,19 @@ stop() {
     say "Neo4j arrêté / stopped"
 }
 
+discard() {
+    if running; then
+        kill -KILL "$(cat "$PID_FILE")" 2>/dev/null || true
+    fi
+    rm -f "$PID_FILE"
+}
+
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    kill) discard ;;
+    fetch) fetch_jars ;;
     status) if running; then cat "$URI_FILE"; else say "arrêté / stopped"; exit 1; fi ;;
     uri) running && cat "$URI_FILE" || die "Neo4j ne tourne pas / is not running" ;;
-    *) say "usage: $0 {start|stop|status|uri}"; exit 2 ;;
+    *) say "usage: $0 {start|stop|kill|fetch|status|uri}"; exit 2 ;;
 esac

@@ -10,15 +10,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from api.main import create_app
 from api.settings import Settings
@@ -28,7 +25,7 @@ from graph.usecases.auth import Accounts
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.demo import load_demo
-from tests.integration.test_server import free_port
+from tests.live import serving
 
 CHROMIUM = os.environ.get("PASSERELLE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -83,17 +80,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, extractor: SpacyExtractor) ->
         ),
         "admin": accounts.add_user("admin@navigateur.fr", "admin", PASSWORD),
     }
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield Site(f"http://127.0.0.1:{port}", store, app, users)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield Site(url, store, app, users)
     store.close()
 
 

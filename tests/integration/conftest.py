@@ -11,9 +11,10 @@ from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import Store
 from ingest.language.extract import SpacyExtractor
 from tests.integration.world import World, build_world
+from tests.neo4j_server import NEO4J
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=NEO4J)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """An empty store of each kind."""
     if request.param == "embedded":
@@ -24,7 +25,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         yield request.getfixturevalue("neo4j_store")
 
 
-@pytest.fixture(scope="module", params=["embedded", "neo4j"])
+@pytest.fixture(scope="module", params=["embedded", pytest.param("neo4j", marks=NEO4J)])
 def world(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,

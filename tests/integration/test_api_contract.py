@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
 from api.errors.body import MAX_BODY_BYTES
 from api.main import create_app
 from graph.usecases.pairing import PairingService
 from tests.conftest import OFFICER
+from tests.live import serving
 
 pytestmark = pytest.mark.integration
 
@@ -28,26 +27,11 @@ MATCH = "/api/match"
 NEEDS = "/api/needs"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def live(app: Any) -> Iterator[str]:
     """The app over the demo, served by uvicorn in a thread: real HTTP, real sockets."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

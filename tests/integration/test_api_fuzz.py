@@ -19,7 +19,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,8 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.cli import CLI, REPO, passerelle
-from tests.integration.test_server import embedded_env, free_port
+from tests.cli import REPO, embedded_env, passerelle
+from tests.live import serve_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -54,28 +53,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
         env, "users", "add", OFFICER[0], "--role", "officer", "--password-stdin", stdin=OFFICER[1]
     )
     assert added.returncode == 0, added.stderr
-    port = free_port()
-    log = home / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*CLI, "serve"], cwd=REPO, env={**env, "PORT": str(port)}, stdout=out, stderr=out
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, "the server was not ready within 120 s"
-            try:
-                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        yield url, log
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with serve_process(env, home / "server.log", ready="/health/ready") as served:
+        yield served.url, served.log
 
 
 def officer_token(url: str) -> str:

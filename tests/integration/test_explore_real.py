@@ -20,7 +20,6 @@ from graph.usecases.explore import (
     territory,
 )
 from ingest.registers.territory import load_registers
-from tests.shared_data import shared_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -28,8 +27,8 @@ SAMPLE = 1500
 BUDGET = 60.0
 
 
-def test_sampled_registers_explored_within_budget(tmp_path: Path) -> None:
-    data = shared_data()
+def test_sampled_registers_explored_within_budget(shared: Path, tmp_path: Path) -> None:
+    data = shared
     start = time.perf_counter()
     store = EmbeddedGraphStore(tmp_path)
     try:

@@ -23,6 +23,7 @@ from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import Store
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
+from tests.neo4j_server import NEO4J
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +62,7 @@ N3 = Need(id="N3", company_id="acme", title="Usinage", text="Nos outils s'usent.
 N3_EX = Extraction(language="fr", mentions=mentions(machining=1.0))
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=NEO4J)])
 def service(
     request: pytest.FixtureRequest, tmp_path: Path, extractor: SpacyExtractor
 ) -> Iterator[PairingService]:

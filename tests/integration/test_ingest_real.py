@@ -16,33 +16,33 @@ from graph.store.ports import Store
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
 from ingest.registers import anr
-from ingest.registers.anr import coded_labs, ingest_anr
+from ingest.registers.anr import coded_labs
 from ingest.registers.readers import RowError, open_rows, read_rows
 from ingest.registers.resolve import name_key
-from ingest.registers.rnsr import ingest_rnsr
+from ingest.registers.territory import load_territory
 from tests.cli import passerelle, passerelle_output
 from tests.neo4j_server import open_neo4j_store
-from tests.shared_data import shared_data
+from tests.registers import Registers
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 IJL = "200918462H"
 
 
-def load_both(store: Store, extractor: SpacyExtractor) -> dict[str, Any]:
-    data = shared_data()
-    rnsr = ingest_rnsr(data / "rnsr" / "rnsr_structures_actives.csv", store, extractor)
-    anr = ingest_anr(data / "anr" / "anr_partners_2010_2020.csv.gz", store, extractor)
-    return {"rnsr": rnsr, "anr": anr, "counts": store.counts()}
+def load_both(store: Store, extractor: SpacyExtractor, data: Path) -> dict[str, Any]:
+    """The RNSR and the ANR loaded as the shared load (``tests.registers``) loads them: each
+    register's report (as ``--json`` gives it) and the store's counts."""
+    loaded = load_territory(store, extractor, data, demo=False, skip={"descriptions"})
+    return {**{r.source: r.as_dict() for r in loaded.reports}, "counts": store.counts()}
 
 
 @pytest.fixture(scope="module")
 def embedded(
-    tmp_path_factory: pytest.TempPathFactory, extractor: SpacyExtractor
+    registers: Registers, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[EmbeddedGraphStore, dict[str, Any]]]:
-    store = EmbeddedGraphStore(tmp_path_factory.mktemp("real"))
-    first = load_both(store, extractor)
-    yield store, first
+    """A copy of the run's one load of the registers, with that load's reports."""
+    store = EmbeddedGraphStore(registers.copy(tmp_path_factory.mktemp("real")))
+    yield store, {**registers.reports, "counts": store.counts()}
     store.close()
 
 
@@ -51,7 +51,7 @@ def test_every_unit_and_every_project_is_loaded(
 ) -> None:
     _, first = embedded
     nodes = first["counts"]["nodes"]
-    assert first["rnsr"].read == 4506 and first["rnsr"].rejected == 0
+    assert first["rnsr"]["read"] == 4506 and first["rnsr"]["rejected"] == 0
     assert nodes["Lab"] >= 4506
     assert nodes["Project"] == 14709
     assert nodes["Company"] > 1000
@@ -65,12 +65,12 @@ def test_every_unit_and_every_project_is_loaded(
 
 
 def test_anr_labs_named_without_their_code_join_their_rnsr_unit(
-    embedded: tuple[EmbeddedGraphStore, dict[str, Any]],
+    embedded: tuple[EmbeddedGraphStore, dict[str, Any]], shared: Path
 ) -> None:
     """A register unit's name, borne by no other unit and given with no other code in the ANR
     file, never becomes a second lab."""
     store, first = embedded
-    data = shared_data()
+    data = shared
     register: dict[str, set[str]] = defaultdict(set)
     for _, row in read_rows(
         data / "rnsr" / "rnsr_structures_actives.csv", delimiter=";", required=("libelle",)
@@ -95,13 +95,13 @@ def test_anr_labs_named_without_their_code_join_their_rnsr_unit(
 
 
 def test_loading_again_changes_no_count(
-    embedded: tuple[EmbeddedGraphStore, dict[str, Any]], extractor: SpacyExtractor
+    embedded: tuple[EmbeddedGraphStore, dict[str, Any]], extractor: SpacyExtractor, shared: Path
 ) -> None:
     store, first = embedded
-    again = load_both(store, extractor)
+    again = load_both(store, extractor, shared)
     assert again["counts"] == first["counts"]
-    assert again["rnsr"].created == again["rnsr"].updated == 0
-    assert again["anr"].created == again["anr"].updated == 0
+    assert again["rnsr"]["created"] == again["rnsr"]["updated"] == 0
+    assert again["anr"]["created"] == again["anr"]["updated"] == 0
 
 
 def test_ijl_shows_its_companies_from_anr_projects(
@@ -119,18 +119,18 @@ def test_ijl_shows_its_companies_from_anr_projects(
     assert "Matériaux métalliques et inorganiques" in industry["by_topic"]
 
 
-@pytest.mark.neo4j
 def test_neo4j_gets_exactly_the_same_graph(
     embedded: tuple[EmbeddedGraphStore, dict[str, Any]],
     neo4j_uri: str,
     extractor: SpacyExtractor,
+    shared: Path,
 ) -> None:
     neo = open_neo4j_store(neo4j_uri)
     try:
         neo.wipe()
-        first = load_both(neo, extractor)
+        first = load_both(neo, extractor, shared)
         assert first["counts"] == embedded[1]["counts"]
-        again = load_both(neo, extractor)
+        again = load_both(neo, extractor, shared)
         assert again["counts"] == first["counts"]
         store = embedded[0]
         assert neo.collaborations(IJL) == store.collaborations(IJL)
@@ -152,14 +152,13 @@ def test_a_bad_register_path_is_a_clear_cli_error(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.neo4j
 def test_every_register_gives_the_same_graph_in_both_stores(
-    tmp_path: Path, neo4j_store: Store, extractor: SpacyExtractor
+    tmp_path: Path, neo4j_store: Store, extractor: SpacyExtractor, shared: Path
 ) -> None:
     from ingest.registers.cordis import ingest_cordis
     from ingest.registers.extensions import ingest_esco, ingest_naf
 
-    data = shared_data()
+    data = shared
     sample = data / "cordis" / "horizon-europe-sample"
     embedded = EmbeddedGraphStore(tmp_path)
     try:
@@ -178,7 +177,7 @@ def test_every_register_gives_the_same_graph_in_both_stores(
         embedded.close()
 
 
-def test_the_cli_loads_a_register_and_counts_the_graph(tmp_path: Path) -> None:
+def test_the_cli_loads_a_register_and_counts_the_graph(shared: Path, tmp_path: Path) -> None:
     import json
     import os
 
@@ -188,7 +187,7 @@ def test_the_cli_loads_a_register_and_counts_the_graph(tmp_path: Path) -> None:
     def cli(*args: str) -> str:
         return passerelle_output(env, *args)
 
-    naf = str(shared_data() / "naf" / "naf2008_liste_n5.csv")
+    naf = str(shared / "naf" / "naf2008_liste_n5.csv")
     first = json.loads(cli("ingest", "naf", naf, "--json"))
     assert first["created"] == 732 and first["rejected"] == 0
     again = json.loads(cli("ingest", "naf", naf, "--json"))

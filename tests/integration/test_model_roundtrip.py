@@ -31,6 +31,7 @@ from graph.model import (
 )
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import Store
+from tests.neo4j_server import NEO4J
 
 pytestmark = [pytest.mark.integration]
 
@@ -268,7 +269,7 @@ def test_the_strategies_fill_every_optional_field() -> None:
     check()
 
 
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=NEO4J)])
 def fresh_store(request: pytest.FixtureRequest) -> Iterator[Callable[[], Store]]:
     """A maker of empty stores of each kind (one per hypothesis example)."""
     if request.param == "neo4j":

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,8 @@ import httpx2 as httpx
 import pytest
 
 from tests.cli import CLI, REPO, passerelle
-from tests.integration.test_server import free_port
 from tests.integration.test_store_contract import snapshot
+from tests.live import free_port, serve_process
 from tests.neo4j_server import Neo4jServer, open_neo4j_store
 
 pytestmark = [pytest.mark.integration, pytest.mark.neo4j, pytest.mark.slow]
@@ -40,28 +41,61 @@ def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer
     except RuntimeError as e:
         pytest.fail(f"Neo4j fault tests need a real server: {e}")
     yield server
-    server.stop()
+    server.discard()
 
 
-def _wait(url: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+ENDPOINTS: list[tuple[str, str, dict[str, str] | None]] = [
+    ("GET", "/health", None),
+    ("GET", "/api/labs", None),
+    ("POST", "/api/match", {"text": TEXT}),
+    # a token cannot be checked either: 503, not 401
+    ("POST", "/api/needs", {"title": "Rouille", "text": TEXT, "company": "Acme"}),
+    ("GET", "/api/needs", None),
+]
+
+
+@dataclass
+class Outage:
+    """One outage of Neo4j as two API servers lived it: ``running``, started while the server
+    ran (a match, the graph's size and an officer's token before), and ``late``, started while
+    it was down. What each answered before, during and after, and the graph of the demo."""
+
+    demo: dict[str, Any]
+    """The store after one uninterrupted ``load-demo``."""
+    before: httpx.Response
+    labs_before: int
+    token: str
+    down: list[tuple[str, httpx.Response]] = field(default_factory=list)
+    late_down: httpx.Response | None = None
+    recovered: int = 0
+    after: httpx.Response | None = None
+    late_ready: httpx.Response | None = None
+    late_match: httpx.Response | None = None
+
+
+def _until(url: str, status: int, seconds: float) -> httpx.Response:
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the API died"
-        try:
-            httpx.get(url + "/docs", timeout=2)
-            return
-        except httpx.TransportError:
-            time.sleep(0.5)
-    raise AssertionError("the API did not start")
+    answer = httpx.get(url, timeout=60)
+    while answer.status_code != status and time.monotonic() < deadline:
+        time.sleep(0.5)
+        answer = httpx.get(url, timeout=60)
+    return answer
 
 
-def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(
-    own_server: Neo4jServer, tmp_path: Path
-) -> None:
+@pytest.fixture(scope="module")
+def outage(own_server: Neo4jServer, tmp_path_factory: pytest.TempPathFactory) -> Outage:
+    """Stop and restart Neo4j once, under two servers (one stop and one start for both tests
+    of an outage: a JVM start is the dearest step here)."""
     assert own_server.uri
-    env = _env(own_server.uri, tmp_path)
+    home = tmp_path_factory.mktemp("outage")
+    env = _env(own_server.uri, home)
     loaded = passerelle(env, "load-demo", "--store", "neo4j")
     assert loaded.returncode == 0, loaded.stderr
+    store = _store(own_server.uri)
+    try:
+        demo = snapshot(store)
+    finally:
+        store.close()
     password = "mot de passe de l'agent"
     added = passerelle(
         env,
@@ -76,108 +110,70 @@ def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(
         stdin=password,
     )
     assert added.returncode == 0, added.stderr
-    port = free_port()
-    proc = subprocess.Popen(
-        [*CLI, "serve", "--store", "neo4j", "--port", str(port)],
-        cwd=REPO,
-        env={**env, "NEO4J_RETRY_SECONDS": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url, proc)
+    quick = {**env, "NEO4J_RETRY_SECONDS": "2"}
+    with serve_process(quick, home / "running.log", "--store", "neo4j", ready=None) as running:
+        url = running.url
         before = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
-        assert before.status_code == 200
-        assert httpx.get(url + "/health", timeout=30).json()["labs"] == 20
+        labs = httpx.get(url + "/health", timeout=30).json()["labs"]
         signed = httpx.post(
             url + "/api/auth/token",
             data={"username": "agent@example.fr", "password": password},
             timeout=60,
         )
         assert signed.status_code == 200, signed.text
-        auth = {"Authorization": f"Bearer {signed.json()['access_token']}"}
+        seen = Outage(demo, before, labs, signed.json()["access_token"])
+        auth = {"Authorization": f"Bearer {seen.token}"}
 
         own_server.stop()
-        for method, path, body in [
-            ("GET", "/health", None),
-            ("GET", "/api/labs", None),
-            ("POST", "/api/match", {"text": TEXT}),
-            # a token cannot be checked either: 503, not 401
-            ("POST", "/api/needs", {"title": "Rouille", "text": TEXT, "company": "Acme"}),
-            ("GET", "/api/needs", None),
-        ]:
-            r = httpx.request(method, url + path, json=body, headers=auth, timeout=60)
-            assert r.status_code == 503, (path, r.text)
-            err = r.json()
-            assert err["error"] == "store_unavailable"
-            assert "Neo4j" in err["message"] and "Neo4j" in err["message_en"]
-            assert "Traceback" not in r.text
+        for method, path, body in ENDPOINTS:
+            answer = httpx.request(method, url + path, json=body, headers=auth, timeout=60)
+            seen.down.append((path, answer))
+        with serve_process(quick, home / "late.log", "--store", "neo4j", ready=None) as late:
+            seen.late_down = httpx.get(late.url + "/health/ready", timeout=60)
+            own_server.start()
+            seen.recovered = _until(url + "/health", 200, 60).status_code
+            seen.after = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
+            seen.late_ready = _until(late.url + "/health/ready", 200, 120)
+            seen.late_match = httpx.post(late.url + "/api/match", json={"text": TEXT}, timeout=60)
+    return seen
 
-        own_server.start()
-        deadline = time.monotonic() + 60
-        status = 0
-        while time.monotonic() < deadline and status != 200:
-            status = httpx.get(url + "/health", timeout=30).status_code
-            time.sleep(0.5)
-        assert status == 200
-        after = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
-        assert after.status_code == 200
-        assert after.json()["pairings"] == before.json()["pairings"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+
+def test_neo4j_down_gives_503_then_the_api_recovers_by_itself(outage: Outage) -> None:
+    assert outage.before.status_code == 200
+    assert outage.labs_before == 20
+    assert [path for path, _ in outage.down] == [path for _, path, _ in ENDPOINTS]
+    for path, answer in outage.down:
+        assert answer.status_code == 503, (path, answer.text)
+        err = answer.json()
+        assert err["error"] == "store_unavailable"
+        assert "Neo4j" in err["message"] and "Neo4j" in err["message_en"]
+        assert "Traceback" not in answer.text
+    assert outage.recovered == 200
+    assert outage.after is not None and outage.after.status_code == 200
+    assert outage.after.json()["pairings"] == outage.before.json()["pairings"]
 
 
 def test_a_server_started_while_neo4j_is_down_becomes_ready_when_it_is_back(
-    own_server: Neo4jServer, tmp_path: Path
+    outage: Outage,
 ) -> None:
-    assert own_server.uri
-    env = _env(own_server.uri, tmp_path)
-    loaded = passerelle(env, "load-demo", "--store", "neo4j")
-    assert loaded.returncode == 0, loaded.stderr
-    own_server.stop()
-    port = free_port()
-    proc = subprocess.Popen(
-        [*CLI, "serve", "--store", "neo4j", "--port", str(port)],
-        cwd=REPO,
-        env={**env, "NEO4J_RETRY_SECONDS": "2"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait(url, proc)
-        down = httpx.get(url + "/health/ready", timeout=60)
-        assert down.status_code == 503, down.text
-        assert down.json()["error"] in ("not_ready", "store_unavailable")
-
-        own_server.start()
-        deadline = time.monotonic() + 120
-        ready = down
-        while time.monotonic() < deadline and ready.status_code != 200:
-            time.sleep(0.5)
-            ready = httpx.get(url + "/health/ready", timeout=60)
-        assert ready.status_code == 200, ready.text
-        assert ready.json()["units"] == 20
-        match = httpx.post(url + "/api/match", json={"text": TEXT}, timeout=60)
-        assert match.status_code == 200 and match.json()["pairings"]
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    down = outage.late_down
+    assert down is not None and down.status_code == 503, down
+    assert down.json()["error"] in ("not_ready", "store_unavailable")
+    ready = outage.late_ready
+    assert ready is not None and ready.status_code == 200, ready.text
+    assert ready.json()["units"] == 20
+    match = outage.late_match
+    assert match is not None and match.status_code == 200 and match.json()["pairings"]
 
 
 def test_a_load_killed_midway_then_rerun_ends_with_the_graph_of_an_uninterrupted_run(
-    own_server: Neo4jServer, tmp_path: Path
+    own_server: Neo4jServer, outage: Outage, tmp_path: Path
 ) -> None:
     assert own_server.uri
     env = _env(own_server.uri, tmp_path)
     store = _store(own_server.uri)
     try:
-        store.wipe()
-        full = passerelle(env, "load-demo", "--store", "neo4j")
-        assert full.returncode == 0, full.stderr
-        reference = snapshot(store)
+        reference = outage.demo
         assert reference["counts"]["nodes"]["Need"] == 40
 
         store.wipe()

@@ -16,7 +16,7 @@ import pytest
 from graph.model import Collaboration, Company, ConceptMention, Extraction, Lab, Need, Participation
 from graph.store.neo4j import Neo4jGraphStore
 
-pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
+pytestmark = pytest.mark.integration
 
 LEGACY = [
     (

@@ -28,7 +28,7 @@ def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     except RuntimeError as e:
         pytest.fail(f"these tests need a real Neo4j server with auth: {e}")
     yield uri
-    server.stop()
+    server.discard()
 
 
 def cli(uri: str, home: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:

@@ -17,8 +17,6 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from tests.shared_data import shared_data
-
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.rglob("*.ipynb"))
 SAMPLE = "1500"  # the ANR projects of 2020 (the file lists the latest call first)
@@ -84,9 +82,9 @@ def text_of(outputs: list[dict]) -> str:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_on_the_registers(path: Path, tmp_path: Path) -> None:
+def test_notebook_runs_on_the_registers(shared: Path, path: Path, tmp_path: Path) -> None:
     sample = None if path.name in FULL else SAMPLE
-    outputs = execute(path, tmp_path / "home", shared_data(), sample)
+    outputs = execute(path, tmp_path / "home", shared, sample)
     figures = [out for out in outputs if "image/png" in out.get("data", {})]
     assert len(figures) >= 3, f"{path.name}: {len(figures)} figures drawn"
     text = text_of(outputs)

@@ -3,37 +3,23 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 
-from tests.cli import CLI, REPO, passerelle
+from tests.cli import REPO, embedded_env, passerelle, passerelle_process
+from tests.live import serve_process
 
 pytestmark = pytest.mark.integration
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("home")
-
-
-def embedded_env(**extra: str) -> dict[str, str]:
-    """The environment of a fresh machine: no Neo4j configured, so the embedded store."""
-    env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "PASSERELLE_STORE")}
-    return {**env, **extra}
 
 
 def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -43,7 +29,8 @@ def run_cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def loaded(home: Path) -> Path:
-    first = run_cli(home, "load-demo")
+    # a real process, as `make run` starts it: its installs, its imports, its exit code
+    first = passerelle_process(embedded_env(PASSERELLE_HOME=str(home)), "load-demo")
     assert first.returncode == 0, first.stderr
     assert "20 labs" in first.stdout
     return home
@@ -51,28 +38,8 @@ def loaded(home: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(loaded: Path) -> Iterator[str]:
-    port = free_port()
-    env = embedded_env(PASSERELLE_HOME=str(loaded), PORT=str(port))
-    proc = subprocess.Popen(
-        [*CLI, "serve"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.3)
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-    else:
-        proc.kill()
-        pytest.fail("the server did not answer within 120 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    if proc.stderr:
-        proc.stderr.close()
+    with serve_process(embedded_env(PASSERELLE_HOME=str(loaded)), loaded / "server.log") as live:
+        yield live.url
 
 
 def test_load_demo_twice_changes_nothing(loaded: Path) -> None:

@@ -28,9 +28,8 @@ from graph.store.embedded import EmbeddedGraphStore
 from graph.usecases.desk import Desk
 from graph.usecases.pairing import PairingService
 from ingest.language.extract import SpacyExtractor
-from tests.cli import CLI, REPO, passerelle
-from tests.integration.test_server import embedded_env, free_port
-from tests.shared_data import shared_data
+from tests.cli import REPO, embedded_env, passerelle
+from tests.live import serve_process
 
 pytestmark = pytest.mark.integration
 
@@ -155,33 +154,8 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     env = embedded_env(PASSERELLE_HOME=str(home))
     loaded = passerelle(env, "load-demo")
     assert loaded.returncode == 0, loaded.stderr
-    port = free_port()
-    proc = subprocess.Popen(
-        [*CLI, "serve"],
-        cwd=REPO,
-        env={**env, "PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
-            try:
-                if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        else:
-            pytest.fail("the server was not ready within 180 s")
-        yield url, home
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        if proc.stderr:
-            proc.stderr.close()
+    with serve_process(env, tmp_path / "server.log", ready="/health/ready") as served:
+        yield served.url, home
 
 
 def esco_concepts(url: str, text: str) -> list[str]:
@@ -191,11 +165,11 @@ def esco_concepts(url: str, text: str) -> list[str]:
 
 
 def test_esco_loaded_while_the_server_runs_reaches_its_matches(
-    server: tuple[str, Path], tmp_path: Path
+    shared: Path, server: tuple[str, Path], tmp_path: Path
 ) -> None:
     url, home = server
     # a few ESCO skills from the register (read from ../shared/data, written to a temp file)
-    esco = shared_data() / "esco-fr"
+    esco = shared / "esco-fr"
     lines = (esco / "skills_fr.csv").read_text(encoding="utf-8").splitlines()
     skills = tmp_path / "esco" / "skills_fr.csv"
     skills.parent.mkdir()

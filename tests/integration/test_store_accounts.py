@@ -27,7 +27,7 @@ from graph.rules.workflow import Event, Introduction, Status, advance, annotate,
 from graph.store.embedded import EmbeddedGraphStore
 from graph.store.ports import Store
 
-pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
+pytestmark = pytest.mark.integration
 
 T = TypeVar("T")
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)

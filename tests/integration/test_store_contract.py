@@ -23,7 +23,7 @@ from ingest.registers.demo import load_demo, read_demo
 from tests.cli import passerelle_output
 from tests.neo4j_server import open_neo4j_store
 
-pytestmark = [pytest.mark.integration, pytest.mark.neo4j]
+pytestmark = pytest.mark.integration
 
 CONCEPTS = [
     Concept(id="welding", kind="process", label_fr="soudage", label_en="welding", naf="25.62B"),

@@ -9,7 +9,6 @@ import pytest
 
 from api.notebook.workspace import TextProgress, find_registers, open_workspace
 from api.settings import Settings
-from tests.shared_data import shared_data
 
 pytestmark = pytest.mark.slow
 
@@ -48,8 +47,8 @@ def test_without_registers_the_demo_is_loaded_and_the_reader_told(tmp_path: Path
         assert ws.service.lab_counts()["units"] > 0
 
 
-def test_the_registers_sampled_are_loaded_once(tmp_path: Path) -> None:
-    s = settings(tmp_path, PASSERELLE_REGISTERS=str(shared_data()), PASSERELLE_NB_SAMPLE="40")
+def test_the_registers_sampled_are_loaded_once(shared: Path, tmp_path: Path) -> None:
+    s = settings(tmp_path, PASSERELLE_REGISTERS=str(shared), PASSERELLE_NB_SAMPLE="40")
     out = io.StringIO()
     with open_workspace(s, progress=TextProgress(out)) as ws:
         assert ws.real and ws.sample == 40
@@ -68,15 +67,14 @@ def test_the_registers_sampled_are_loaded_once(tmp_path: Path) -> None:
     assert after == before
 
 
-@pytest.mark.neo4j
 def test_on_neo4j_the_workspace_holds_the_same_collaboration_graph(
-    tmp_path: Path, neo4j_store: object, neo4j_uri: str
+    shared: Path, tmp_path: Path, neo4j_store: object, neo4j_uri: str
 ) -> None:
     """With NEO4J_URI set, the notebooks' workspace loads Neo4j, and graph.usecases.explore reads the
     same graph from it as from the embedded store."""
     from graph.usecases.explore import collaboration_graph
 
-    registers = str(shared_data())
+    registers = str(shared)
     graphs = []
     for values in (
         {"PASSERELLE_STORE": "embedded"},

@@ -27,7 +27,7 @@ from ingest.evaluation.quality import (
 )
 from ingest.language.extract import SpacyExtractor
 from ingest.resources import DESCRIPTIONS, yaml_files
-from tests.shared_data import shared_data
+from tests.registers import Registers
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -36,9 +36,12 @@ NEEDS = read_needs(Path(__file__).parent / "needs_fr.yaml")
 
 @pytest.fixture(scope="module")
 def graphs(
-    tmp_path_factory: pytest.TempPathFactory, extractor: SpacyExtractor
+    tmp_path_factory: pytest.TempPathFactory, extractor: SpacyExtractor, registers: Registers
 ) -> Iterator[dict[str, PairingService]]:
-    services = load_graphs(tmp_path_factory.mktemp("real"), extractor, shared_data())
+    """The run's one load of the registers, copied, and with our descriptions and the demo."""
+    services = load_graphs(
+        tmp_path_factory.mktemp("real"), extractor, registers.folder, loaded=registers.home
+    )
     yield services
     for s in services.values():
         s.store.close()

@@ -7,6 +7,7 @@ import csv
 import gzip
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,6 @@ import yaml
 
 from ingest.language.vocabulary import load_vocabulary
 from ingest.resources import ANR_PROGRAMMES
-from tests.shared_data import shared_data
 
 MAPPING = ANR_PROGRAMMES
 PROJECT_CODE = re.compile(r"^ANR-(\d{2})-([A-Z0-9]+)-\d{4}$")
@@ -74,8 +74,10 @@ def test_frequent_thematic_programmes_have_concepts(programmes: list[dict[str, A
     assert OUTSIDE_VOCABULARY <= {p["code"] for p in thematic}
 
 
-def test_every_code_of_the_anr_file_is_mapped(programmes: list[dict[str, Any]]) -> None:
-    partners = shared_data() / "anr" / "anr_partners_2010_2020.csv.gz"
+def test_every_code_of_the_anr_file_is_mapped(
+    shared: Path, programmes: list[dict[str, Any]]
+) -> None:
+    partners = shared / "anr" / "anr_partners_2010_2020.csv.gz"
     rows: Counter[str] = Counter()
     with gzip.open(partners, "rt", encoding="utf-8", newline="") as f:
         for record in csv.DictReader(f):

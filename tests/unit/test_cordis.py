@@ -14,7 +14,6 @@ from graph.store.embedded import EmbeddedGraphStore
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.cordis import ingest_cordis
 from ingest.registers.resolve import company_id, lab_id
-from tests.shared_data import shared_data
 
 PROJECTS = """\
 id,acronym,title,startDate,objective,topics,fundingScheme
@@ -61,9 +60,9 @@ def rows(path: Path, delimiter: str) -> list[tuple[int, dict[str, str]]]:
 
 
 def test_the_horizon_europe_sample_loads_and_a_second_run_changes_nothing(
-    store: EmbeddedGraphStore, extractor: SpacyExtractor
+    shared: Path, store: EmbeddedGraphStore, extractor: SpacyExtractor
 ) -> None:
-    sample = shared_data() / "cordis" / "horizon-europe-sample"
+    sample = shared / "cordis" / "horizon-europe-sample"
     report = ingest_cordis(sample / "projects.csv", sample / "orgs.csv", store, extractor)
     assert (report.read, report.rejected, report.ignored) == (48 + 250, 0, 10)
     counts = store.counts()
@@ -113,9 +112,9 @@ def test_the_horizon_europe_sample_loads_and_a_second_run_changes_nothing(
 
 
 def test_the_official_schema_samples_load(
-    store: EmbeddedGraphStore, extractor: SpacyExtractor
+    shared: Path, store: EmbeddedGraphStore, extractor: SpacyExtractor
 ) -> None:
-    folder = shared_data() / "cordis" / "schema-samples"
+    folder = shared / "cordis" / "schema-samples"
     projects, orgs = folder / "project_df_100.csv", folder / "organization_df_100.csv"
     project_ids = {row["id"] for _line, row in rows(projects, ",")}
     org_rows = rows(orgs, ",")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 from graph.text import fold as fold_text
 from ingest.registers.demo import read_demo
-from tests.shared_data import shared_data
 
 EXPECTED = (
     "200918462H 201119725X 201019116P 199914409W 200112440X 197612609P 201320573K 200918457C "
@@ -27,8 +27,8 @@ def test_labs_are_the_twenty_with_rich_french_descriptions() -> None:
         assert " le " in f" {lab.description.lower()} " or " la " in lab.description.lower()
 
 
-def test_labs_match_the_rnsr_register() -> None:
-    rnsr = shared_data() / "rnsr" / "rnsr_structures_actives.csv"
+def test_labs_match_the_rnsr_register(shared: Path) -> None:
+    rnsr = shared / "rnsr" / "rnsr_structures_actives.csv"
     with rnsr.open(encoding="utf-8") as f:
         rows = {r["numero_national_de_structure"]: r for r in csv.DictReader(f, delimiter=";")}
     labs, _, _ = read_demo()

@@ -12,7 +12,6 @@ from ingest.evaluation import review as eval_review
 from ingest.evaluation.anr import PartnerRow, QueryResult, outcome, split
 from ingest.evaluation.metrics import evaluate
 from ingest.language.extract import SpacyExtractor
-from tests.shared_data import shared_data
 
 COMMITTEES = {
     "CE08": "Matériaux métalliques et inorganiques",
@@ -212,10 +211,10 @@ def test_lift_compares_passerelle_with_the_best_baseline_of_the_segment() -> Non
     assert cold.baseline == "popularity" and cold.ratio == pytest.approx(0.8)
 
 
-def test_read_inputs_needs_both_registers(tmp_path: Path) -> None:
+def test_read_inputs_needs_both_registers(shared: Path, tmp_path: Path) -> None:
     assert eval_review.read_inputs(None) is None
     assert eval_review.read_inputs(tmp_path) is None
-    inputs = eval_review.read_inputs(shared_data())
+    inputs = eval_review.read_inputs(shared)
     assert inputs is not None and inputs.committees and inputs.domains
     assert eval_review.evaluated_years(inputs.rows) == [2016, 2017, 2018, 2019, 2020]
     assert eval_review.evaluated_years(inputs.rows, sample=1500) == [2018, 2019, 2020]

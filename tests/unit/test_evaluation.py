@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,6 @@ from ingest.evaluation import anr as eval_anr
 from ingest.evaluation.anr import PartnerRow, split
 from ingest.evaluation.metrics import evaluate, hit_at, ndcg_at, recall_at, reciprocal_rank
 from ingest.language.extract import SpacyExtractor
-from tests.shared_data import shared_data
 
 
 def test_metrics_by_hand() -> None:
@@ -95,8 +95,8 @@ def test_every_method_ranks_only_training_candidates(
     }
 
 
-def test_the_real_split_has_the_expected_shape() -> None:
-    path = shared_data() / "anr" / "anr_partners_2010_2020.csv.gz"
+def test_the_real_split_has_the_expected_shape(shared: Path) -> None:
+    path = shared / "anr" / "anr_partners_2010_2020.csv.gz"
     rows = eval_anr.read_partners(path)
     data = split(rows, 2019, [2020])
     assert len({r.project_id for r in rows}) >= 14700

@@ -11,7 +11,6 @@ from graph.model import Concept
 from graph.store.embedded import EmbeddedGraphStore
 from ingest.language.extract import SpacyExtractor
 from ingest.registers.extensions import ingest_esco, ingest_naf
-from tests.shared_data import shared_data
 
 
 @pytest.fixture
@@ -23,9 +22,9 @@ def store(tmp_path: Path, vocabulary: list[Concept]):
 
 
 def test_naf_codes_load_once_and_link_to_our_concepts(
-    store: EmbeddedGraphStore, vocabulary: list[Concept]
+    shared: Path, store: EmbeddedGraphStore, vocabulary: list[Concept]
 ) -> None:
-    path = shared_data() / "naf" / "naf2008_liste_n5.csv"
+    path = shared / "naf" / "naf2008_liste_n5.csv"
     report = ingest_naf(path, store)
     assert (report.read, report.created, report.rejected) == (732, 732, 0)
     concepts = {c.id: c for c in store.concepts()}
@@ -40,16 +39,16 @@ def test_naf_codes_load_once_and_link_to_our_concepts(
 
 
 def test_esco_skills_load_with_their_hierarchy_and_reach_the_extractor(
-    store: EmbeddedGraphStore, vocabulary: list[Concept]
+    shared: Path, store: EmbeddedGraphStore, vocabulary: list[Concept]
 ) -> None:
-    report = ingest_esco(shared_data() / "esco-fr", store)
+    report = ingest_esco(shared / "esco-fr", store)
     assert report.created >= 13485 and report.rejected == 0
     concepts = [c for c in store.concepts() if c.source == "esco"]
     assert len(concepts) == report.created
     assert sum(1 for c in concepts if c.broader) > 5000
     assert sum(1 for c in concepts if c.alt_fr) > 1000
     before = store.counts()
-    assert ingest_esco(shared_data() / "esco-fr" / "skills_fr.csv", store).created == 0
+    assert ingest_esco(shared / "esco-fr" / "skills_fr.csv", store).created == 0
     assert store.counts() == before
     extractor = SpacyExtractor(vocabulary + concepts)
     found = extractor.extract("Nous cherchons quelqu'un pour superviser les services ménagers.")

@@ -6,6 +6,7 @@ import csv
 import gzip
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -17,7 +18,6 @@ from graph.text import key as search_fold
 from graph.text import slug
 from ingest.registers import anr
 from ingest.registers.resolve import company_id, name_key
-from tests.shared_data import shared_data
 
 
 def legacy_slugify(name: str) -> str:
@@ -97,10 +97,10 @@ def test_luhn() -> None:
     assert check_siren(" 732 829 320 ") == "732829320"
 
 
-def test_one_fold_keeps_the_ids_of_every_real_anr_partner() -> None:
+def test_one_fold_keeps_the_ids_of_every_real_anr_partner(shared: Path) -> None:
     """The slug on the one fold equals the former slug for every partner name of the real ANR
     file (and the search key is its spaced form): no stored id changes, no migration needed."""
-    path = shared_data() / "anr" / "anr_partners_2010_2020.csv.gz"
+    path = shared / "anr" / "anr_partners_2010_2020.csv.gz"
     names: set[str] = set()
     with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
