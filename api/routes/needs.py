@@ -54,8 +54,7 @@ def create_need(
     SME submits for its own company; an officer for the company it names."""
     need, extraction, created = desk.submit(
         who,
-        title=body.title,
-        text=body.text,
+        **body.written(),
         visibility=body.visibility,
         company=body.company,
         city=body.city,
@@ -87,8 +86,9 @@ def get_need(need_id: NeedId, who: PrincipalDep, desk: DeskDep) -> NeedDetail:
     dependencies=[Depends(require_json)],
 )
 def edit_need(need_id: NeedId, body: NeedEdit, who: PrincipalDep, desk: DeskDep) -> NeedPublic:
-    """Change a need's title, text or visibility (its company's accounts, officers)."""
-    desk.edit(who, need_id, title=body.title, text=body.text, visibility=body.visibility)
+    """Change a need's written fields (title, text...) or visibility (its company's accounts,
+    officers)."""
+    desk.edit(who, need_id, **body.written(), visibility=body.visibility)
     return need_public(desk.need(who, need_id))
 
 

@@ -3,10 +3,10 @@ length and pattern (in the OpenAPI document too)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model, field_validator
 
 from graph.model import Visibility
 from graph.rules.accounts import Role
@@ -18,18 +18,21 @@ from graph.rules.input import (
     MAX_COMPANY_CHARS,
     MAX_EMAIL_CHARS,
     MAX_ID_CHARS,
+    MAX_KEY_CHARS,
     MAX_LIMIT,
     MAX_NOTE_CHARS,
+    MAX_PASSWORD_CHARS,
     MAX_SCOPE_CHARS,
     MAX_TEXT_CHARS,
-    MAX_TITLE_CHARS,
     MAX_TOKEN_NAME_CHARS,
+    MIN_PASSWORD_CHARS,
     NAME_PATTERN,
     NOTE_PATTERN,
     SIREN_PATTERN,
     TEXT_PATTERN,
     forbidden_char,
 )
+from graph.rules.needs import NEED_FIELDS
 from graph.rules.scope import Scope
 from graph.rules.workflow import Status
 
@@ -118,22 +121,39 @@ class MatchRequest(_Request):
     )
 
 
-class NeedSubmit(_Request):
+def _written(submit: bool) -> dict[str, Any]:
+    """The fields a company writes (``graph.rules.needs.NEED_FIELDS``) as request fields: each
+    with its length and pattern; for an edit, every one may be left out."""
+    out: dict[str, Any] = {}
+    for f in NEED_FIELDS:
+        required = submit and f.required
+        info = Field(
+            ... if required else None,
+            max_length=f.most,
+            pattern=TEXT_PATTERN if f.required else NOTE_PATTERN,
+            description=f"{f.label} / {f.label_en} (au plus {f.most} caractères)"
+            + ("" if f.required else ", facultatif / optional"),
+        )
+        out[f.name] = (str if required else str | None, info)
+    return out
+
+
+class _Written(_Request):
+    """A request that carries the fields a company writes (generated: ``_written``)."""
+
+    def written(self) -> dict[str, str]:
+        """The fields a company writes that the request gives, by name."""
+        values = {f.name: getattr(self, f.name, None) for f in NEED_FIELDS}
+        return {name: value for name, value in values.items() if value is not None}
+
+
+class _NeedSubmit(_Written):
     """A need to store. An SME account submits for its own company (``company`` may be left
     out); an officer names the company it submits for, identified by its SIREN when given
     (checked with its Luhn key), otherwise by its name and its city: the same name in another
-    city is another company (see ``graph.rules.identity``)."""
+    city is another company (see ``graph.rules.identity``). The fields a company writes (its
+    title, its text...) are those of ``graph.rules.needs``."""
 
-    title: str = Field(
-        max_length=MAX_TITLE_CHARS,
-        pattern=TEXT_PATTERN,
-        description=f"Titre court du besoin (au plus {MAX_TITLE_CHARS} caractères).",
-    )
-    text: str = Field(
-        max_length=MAX_TEXT_CHARS,
-        pattern=TEXT_PATTERN,
-        description=f"Le besoin en texte libre (au plus {MAX_TEXT_CHARS} caractères).",
-    )
     visibility: Visibility = Field(
         "confidential",
         description="confidential (l'entreprise et les chargés de valorisation ; par défaut), "
@@ -185,17 +205,24 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Nombre de résulta
 
 IntroductionId = Annotated[
     str,
-    Path(max_length=100, pattern=ID_PATTERN, description="identifiant de l'introduction (intro-…)"),
+    Path(
+        max_length=MAX_KEY_CHARS,
+        pattern=ID_PATTERN,
+        description="identifiant de l'introduction (intro-…)",
+    ),
 ]
 
 
 TokenId = Annotated[
-    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du jeton")
+    str, Path(max_length=MAX_KEY_CHARS, pattern=ID_PATTERN, description="identifiant du jeton")
 ]
 
 
 UserId = Annotated[
-    str, Path(max_length=100, pattern=ID_PATTERN, description="identifiant du compte (user-…)")
+    str,
+    Path(
+        max_length=MAX_KEY_CHARS, pattern=ID_PATTERN, description="identifiant du compte (user-…)"
+    ),
 ]
 
 
@@ -214,17 +241,27 @@ class UserCreate(_Request):
 
     email: str = Field(max_length=MAX_EMAIL_CHARS, pattern=f"^{EMAIL_PATTERN}$")
     role: Role
-    password: str = Field(min_length=12, max_length=1024)
-    company: str | None = Field(None, max_length=200, pattern=NAME_PATTERN)
-    lab_id: str | None = Field(None, max_length=100, pattern=ID_PATTERN)
+    password: str = Field(min_length=MIN_PASSWORD_CHARS, max_length=MAX_PASSWORD_CHARS)
+    company: str | None = Field(None, max_length=MAX_COMPANY_CHARS, pattern=NAME_PATTERN)
+    lab_id: str | None = Field(None, max_length=MAX_KEY_CHARS, pattern=ID_PATTERN)
 
 
-class NeedEdit(_Request):
+class _NeedEdit(_Written):
     """What to change in a need (fields left out stay)."""
 
-    title: str | None = Field(None, max_length=MAX_TITLE_CHARS, pattern=TEXT_PATTERN)
-    text: str | None = Field(None, max_length=MAX_TEXT_CHARS, pattern=TEXT_PATTERN)
     visibility: Visibility | None = None
+
+
+if TYPE_CHECKING:  # the type checker reads the bases: the fields come from graph.rules.needs
+    NeedSubmit = _NeedSubmit
+    NeedEdit = _NeedEdit
+else:
+    NeedSubmit = create_model(
+        "NeedSubmit", __base__=_NeedSubmit, __doc__=_NeedSubmit.__doc__, **_written(True)
+    )
+    NeedEdit = create_model(
+        "NeedEdit", __base__=_NeedEdit, __doc__=_NeedEdit.__doc__, **_written(False)
+    )
 
 
 class IntroductionCreate(_Request):

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from api import explain
 from graph.model import (
@@ -23,6 +23,7 @@ from graph.model import (
 )
 from graph.ranking.matching import Pairing
 from graph.ranking.track_record import TrackRecords
+from graph.rules.needs import NEED_FIELDS
 from graph.rules.workflow import NeedStatus
 from graph.text import surface_words
 from graph.usecases.desk import NeedRecord
@@ -47,8 +48,13 @@ class _Mirror(BaseModel):
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
-        if cls.source is None:
-            return
+        if cls.source is not None:
+            cls.check_mirror()
+
+    @classmethod
+    def check_mirror(cls) -> None:
+        """TypeError unless the view shows or hides each field of its model, with its type."""
+        assert cls.source is not None
         model, view = cls.source.model_fields, cls.model_fields
         unseen = sorted(set(model) - set(view) - cls.hidden)
         stale = sorted(cls.hidden - (set(model) - set(view)))
@@ -248,23 +254,43 @@ class MatchResponse(BaseModel):
     scope: ScopePublic | None = None
 
 
-class NeedPublic(_Mirror):
+class _NeedPublic(_Mirror):
     """A stored need, as the caller may see it: ``company_id`` and ``company`` are null when
-    the need is ``anonymous`` and the caller is neither its company nor an officer."""
+    the need is ``anonymous`` and the caller is neither its company nor an officer. The fields
+    its company writes (title, text...) are those of ``graph.rules.needs``."""
 
-    source = Need
-    hidden = frozenset({"submitted_by", "concepts_added", "concepts_removed"})
     derived = frozenset({"company_id"})
 
     id: str
-    title: str
     company_id: str | None
     company: str | None = None
-    text: str
     illustrative: bool
     visibility: Visibility
     submitted_at: str | None
     status: NeedStatus = Field("new", description="new, in_progress or closed")
+
+
+def _mirror_of(
+    view: type[_Mirror], source: type[BaseModel], hidden: set[str], **fields: Any
+) -> Any:
+    """``view`` with ``fields`` added, mirroring ``source`` (checked as any view is)."""
+    made: type[_Mirror] = create_model(
+        view.__name__.lstrip("_"), __base__=view, __doc__=view.__doc__, **fields
+    )
+    made.source, made.hidden = source, frozenset(hidden)
+    made.check_mirror()
+    return made
+
+
+if TYPE_CHECKING:  # the type checker reads the base: the written fields come from the rules
+    NeedPublic = _NeedPublic
+else:
+    NeedPublic = _mirror_of(
+        _NeedPublic,
+        Need,
+        {"submitted_by", "concepts_added", "concepts_removed"},
+        **{f.name: (str, Field(description=f"{f.label} / {f.label_en}")) for f in NEED_FIELDS},
+    )
 
 
 class NeedCreated(BaseModel):

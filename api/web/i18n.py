@@ -102,9 +102,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Describe your problem in your own words: parts, materials, processes, defects. "
         "We recognise the capabilities at stake and suggest labs.",
     ),
-    "need.field_title": ("Titre", "Title"),
-    "need.field_title_help": ("Une phrase courte.", "A short sentence."),
-    "need.field_text": ("Description du besoin", "Description of the need"),
     "need.field_company": ("Entreprise", "Company"),
     "need.field_company_help": (
         "L'entreprise pour laquelle vous déposez ce besoin (nom).",

@@ -10,7 +10,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.deps import DeskDep, PrincipalDep, ServiceDep
@@ -20,6 +20,7 @@ from graph.errors import InputError
 from graph.model import VISIBILITIES, Extraction, Visibility
 from graph.rules.accounts import can_change_need
 from graph.rules.input import MAX_QUERY_CHARS, forbidden_char
+from graph.rules.needs import NEED_FIELDS
 from graph.rules.workflow import STATUS_LABELS
 
 router = APIRouter(include_in_schema=False)
@@ -91,10 +92,21 @@ def _form(
         status,
         need_id=need_id,
         values=values,
+        fields=NEED_FIELDS,
         visibilities=VISIBILITIES,
-        error_where=(error.where or "title") if error else "",
+        error_where=(error.where or NEED_FIELDS[0].name) if error else "",
         error=message_of(request, error) if error else "",
     )
+
+
+async def _written(request: Request) -> dict[str, str]:
+    """The fields a company writes (``graph.rules.needs``) as the form sent them."""
+    form = await request.form()
+    values = {f.name: form.get(f.name, "") for f in NEED_FIELDS}
+    return {name: value if isinstance(value, str) else "" for name, value in values.items()}
+
+
+WrittenDep = Annotated[dict[str, str], Depends(_written)]
 
 
 @router.get("/needs", response_class=HTMLResponse)
@@ -109,7 +121,7 @@ def needs_page(request: Request, who: PrincipalDep, desk: DeskDep, done: str = "
 @router.get("/needs/new", response_class=HTMLResponse)
 def new_need_form(request: Request) -> HTMLResponse:
     """The form to submit a need."""
-    values = {"title": "", "text": "", "visibility": "confidential", "company": ""}
+    values = {**{f.name: "" for f in NEED_FIELDS}, "visibility": "confidential", "company": ""}
     return _form(request, 200, need_id=None, values=values)
 
 
@@ -118,18 +130,16 @@ def submit_need(
     request: Request,
     who: PrincipalDep,
     desk: DeskDep,
-    title: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
+    written: WrittenDep,
     visibility: Annotated[str, Form()] = "confidential",
     company: Annotated[str, Form()] = "",
 ) -> HTMLResponse | RedirectResponse:
     """Store the need and show it; a problem of a field: the form again, as typed."""
-    values = {"title": title, "text": text, "visibility": visibility, "company": company}
+    values = {**written, "visibility": visibility, "company": company}
     try:
         need, _, _ = desk.submit(
             who,
-            title=title,
-            text=text,
+            **written,
             visibility=_visibility(visibility),
             company=company if who.is_officer else None,
         )
@@ -185,6 +195,7 @@ def need_page(
         "steps": STEPS,
         "status_labels": STATUS_LABELS,
         "may_change": can_change_need(who, need),
+        "fields": NEED_FIELDS,
     }
     return page(request, "need.html", **values)
 
@@ -195,7 +206,8 @@ def edit_need_form(
 ) -> HTMLResponse:
     """The form to change a need, filled in."""
     need = desk.changeable(who, need_id)
-    values = {"title": need.title, "text": need.text, "visibility": need.visibility, "company": ""}
+    values = {f.name: str(getattr(need, f.name)) for f in NEED_FIELDS}
+    values |= {"visibility": need.visibility, "company": ""}
     return _form(request, 200, need_id=need_id, values=values)
 
 
@@ -205,15 +217,14 @@ def edit_need(
     need_id: str,
     who: PrincipalDep,
     desk: DeskDep,
-    title: Annotated[str, Form()] = "",
-    text: Annotated[str, Form()] = "",
+    written: WrittenDep,
     visibility: Annotated[str, Form()] = "confidential",
 ) -> HTMLResponse | RedirectResponse:
     """Change the need and show it; a problem of a field: the form again, as typed."""
-    values = {"title": title, "text": text, "visibility": visibility, "company": ""}
+    values = {**written, "visibility": visibility, "company": ""}
     desk.need(who, need_id)  # NotFoundError first, for a need the caller may not read
     try:
-        desk.edit(who, need_id, title=title, text=text, visibility=_visibility(visibility))
+        desk.edit(who, need_id, **written, visibility=_visibility(visibility))
     except InputError as e:
         return _form(request, 422, need_id=need_id, values=values, error=e)
     return RedirectResponse(f"/needs/{quote(need_id)}", status_code=303)

@@ -19,7 +19,7 @@ from graph.model import Company, ConceptMention, Extraction, Lab, Need, Visibili
 from graph.ranking.feedback import Feedback
 from graph.rules.accounts import Principal, can_change_need, can_read_need, iso, now, shows_company
 from graph.rules.identity import resolve_company
-from graph.rules.input import MAX_TITLE_CHARS, check_text
+from graph.rules.needs import check_written
 from graph.rules.scope import Scope
 from graph.rules.workflow import (
     STATUS_LABELS,
@@ -151,17 +151,17 @@ class Desk:
         self,
         who: Principal,
         *,
-        title: str,
-        text: str,
         visibility: Visibility = "confidential",
         company: str | None = None,
         city: str | None = None,
         siren: str | None = None,
+        **written: str,
     ) -> tuple[Need, Extraction, bool]:
         """Store a need: an SME's for its own company, an officer's on behalf of the company
-        it names. Returns the need, its extraction and whether it was new."""
-        title = check_text(title, "title", MAX_TITLE_CHARS).strip()
-        text = check_text(text)
+        it names; ``written``: the fields its company writes (``graph.rules.needs``: its title,
+        its text...). Returns the need, its extraction and whether it was new."""
+        fields = check_written(written)
+        title, text = fields["title"], fields["text"]
         if who.role == "sme":
             assert who.user is not None
             company_id = who.company_id
@@ -206,8 +206,7 @@ class Desk:
         need = Need(
             id=need_id,
             company_id=company_id,
-            title=title,
-            text=text,
+            **fields,
             visibility=visibility,
             submitted_by=who.user.id if who.user else None,
             submitted_at=iso(self.clock()),
@@ -233,18 +232,13 @@ class Desk:
         who: Principal,
         need_id: str,
         *,
-        title: str | None = None,
-        text: str | None = None,
         visibility: Visibility | None = None,
+        **written: str | None,
     ) -> tuple[Need, Extraction]:
-        """Change a need's title, text or visibility (its id stays); its concepts are found
-        again when the text changes."""
+        """Change a need's written fields (``graph.rules.needs``: those given, not None) or its
+        visibility (its id stays); its concepts are found again when the text changes."""
         need = self.changeable(who, need_id)
-        update: dict[str, object] = {}
-        if title is not None:
-            update["title"] = check_text(title, "title", MAX_TITLE_CHARS).strip()
-        if text is not None:
-            update["text"] = check_text(text)
+        update: dict[str, object] = dict(check_written(written, complete=False))
         if visibility is not None:
             update["visibility"] = visibility
         changed = need.model_copy(update=update)
