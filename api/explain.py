@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from graph.model import Lab
 from graph.ranking.matching import ConceptContribution, Explanation
-from ingest.registers.table import REGISTERS
+from ingest.registers import table
 
 
 def provenance(c: ConceptContribution, lab: Lab | None) -> tuple[str, str]:
@@ -16,7 +16,7 @@ def provenance(c: ConceptContribution, lab: Lab | None) -> tuple[str, str]:
     when the wording depends on the lab), in the table's order."""
     fr: list[str] = []
     en: list[str] = []
-    for register in REGISTERS:
+    for register in table.REGISTERS:
         if register.source is None or register.source not in c.lab_sources:
             continue
         wording = register.provenance_of()

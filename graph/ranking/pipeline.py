@@ -25,10 +25,11 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.model import Collaboration, Company, Concept, Extraction, Participation, Project
+from graph.ranking import signals as table
 from graph.ranking.context import GraphContext, Topic
 from graph.ranking.feedback import NO_FEEDBACK, Feedback
 from graph.ranking.matching import MatchIndex, MatchParams, Pairing
-from graph.ranking.signals import SIGNALS, Signal, SignalInput, Values, default_weights, labels
+from graph.ranking.signals import Signal, SignalInput, Values, default_weights, labels
 from graph.ranking.track_record import industry_strengths
 
 
@@ -111,7 +112,8 @@ class Ranker:
             self.context = GraphContext(
                 self.index.lab_ids, data.projects, data.participations, data.topics, data.regions
             )
-        self.signals: tuple[Signal, ...] = tuple(SIGNALS if signals is None else signals)
+        # the table as it is now (a signal registered at run time counts from the next ranker)
+        self.signals: tuple[Signal, ...] = tuple(table.SIGNALS if signals is None else signals)
         self._record = frozenset(s.name for s in self.signals if s.record)
         self._labels = labels(self.signals)
 

@@ -150,15 +150,15 @@ SIGNALS: tuple[Signal, ...] = (
 """Every signal, in the order explanations list them when they weigh the same."""
 
 
-def default_weights(signals: Sequence[Signal] = SIGNALS) -> dict[str, float]:
-    """Each signal's default weight, by name.
+def default_weights(signals: Sequence[Signal] | None = None) -> dict[str, float]:
+    """Each signal's default weight, by name (of the table, unless ``signals`` are given).
 
     >>> default_weights()["history"]
     1.0
     """
-    return {s.name: s.weight for s in signals}
+    return {s.name: s.weight for s in (SIGNALS if signals is None else signals)}
 
 
-def labels(signals: Sequence[Signal] = SIGNALS) -> dict[str, tuple[str, str]]:
-    """Each signal's French and English labels, by name."""
-    return {s.name: (s.label_fr, s.label_en) for s in signals}
+def labels(signals: Sequence[Signal] | None = None) -> dict[str, tuple[str, str]]:
+    """Each signal's French and English labels, by name (of the table, unless given)."""
+    return {s.name: (s.label_fr, s.label_en) for s in (SIGNALS if signals is None else signals)}

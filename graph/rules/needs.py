@@ -70,9 +70,7 @@ NEED_FIELDS: tuple[NeedField, ...] = (
 """Every field a company writes, in the order forms show them."""
 
 
-def check_written(
-    values: Mapping[str, str | None], *, complete: bool = True
-) -> dict[str, str]:
+def check_written(values: Mapping[str, str | None], *, complete: bool = True) -> dict[str, str]:
     """The fields of ``values`` as stored: every one of ``NEED_FIELDS`` when ``complete`` (a
     new need: a missing required field is refused as a blank one), else those given (an edit).
 

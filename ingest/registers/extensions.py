@@ -19,7 +19,7 @@ from graph.model import Concept
 from graph.store.ports import GraphStore
 from ingest.progress import Progress
 from ingest.registers.loaders import batched
-from ingest.registers.readers import Report, RowError, read_rows
+from ingest.registers.readers import Report, RowError, read_rows, split_values
 from ingest.registers.table import Job
 
 ESCO_SKILLS = "skills_fr.csv"
@@ -28,15 +28,6 @@ ESCO_BROADER = "broaderRelationsSkillPillar.csv"
 _ESCO_URI = re.compile(r"^http://data\.europa\.eu/esco/skill/([0-9a-f-]{36})$")
 _NAF_CODE = re.compile(r"^\d{2}\.\d{2}[A-Z]$")
 BATCH = 2000
-
-
-def _labels(value: str) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for part in value.split("\n"):
-        part = " ".join(part.split())
-        if part:
-            seen.setdefault(part, None)
-    return tuple(seen)
 
 
 def _write(
@@ -157,7 +148,7 @@ def ingest_esco(folder: Path, store: GraphStore, progress: Progress | None = Non
                 kind="skill" if kind == "skill" else "field",
                 label_fr=label,
                 label_en=label,
-                alt_fr=tuple(a for a in _labels(row.get("altLabels", "")) if a != label),
+                alt_fr=tuple(a for a in split_values(row.get("altLabels", ""), "\n") if a != label),
                 esco=uri,
                 broader=tuple(sorted(links)),
                 source="esco",

@@ -224,3 +224,18 @@ def read_rows(path: Path, *, delimiter: str | Sequence[str], required: Sequence[
     """``open_rows``'s records, its checks made when the first record is asked for."""
     _, rows = open_rows(path, delimiter=delimiter, required=required)
     yield from rows
+
+
+def split_values(value: str, sep: str) -> tuple[str, ...]:
+    """The values of a multi-valued field, ``sep``-joined: spacing folded, empty ones and
+    repeats left out, in order.
+
+    >>> split_values("CNRS ;  Université de Lorraine;;CNRS", ";")
+    ('CNRS', 'Université de Lorraine')
+    """
+    seen: dict[str, None] = {}
+    for part in value.split(sep):
+        part = " ".join(part.split())
+        if part:
+            seen.setdefault(part, None)
+    return tuple(seen)

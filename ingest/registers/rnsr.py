@@ -19,7 +19,7 @@ from graph.store.ports import GraphStore
 from ingest.progress import Progress
 from ingest.registers.loaders import RNSR_ID
 from ingest.registers.profiles import ProfileBuilder, ProfileReads, Text
-from ingest.registers.readers import Report, RowError, open_rows, read_rows
+from ingest.registers.readers import Report, RowError, open_rows, read_rows, split_values
 from ingest.registers.resolve import city_name
 from ingest.registers.table import Job
 
@@ -27,13 +27,8 @@ REQUIRED = ("numero_national_de_structure", "libelle", "commune")
 BATCH = 500
 
 
-def _split(value: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for part in value.split(";"):
-        part = " ".join(part.split())
-        if part:
-            seen.setdefault(part, None)
-    return list(seen)
+def _split(value: str) -> tuple[str, ...]:
+    return split_values(value, ";")
 
 
 def parse_row(row: dict[str, str], file: str, line: int) -> Lab | RowError:
