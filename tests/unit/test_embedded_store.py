@@ -123,6 +123,19 @@ def test_data_survives_reopening(tmp_path: Path) -> None:
     assert (tmp_path / DB_NAME).exists()
 
 
+def test_the_store_lives_in_the_home_the_settings_name(monkeypatch, tmp_path: Path) -> None:
+    from api.factory import new_store
+    from api.settings import DEFAULT_HOME, load_settings
+
+    monkeypatch.setenv("PASSERELLE_HOME", str(tmp_path / "x"))
+    store = new_store(load_settings())
+    assert isinstance(store, EmbeddedGraphStore) and store.home == tmp_path / "x"
+    assert (tmp_path / "x" / DB_NAME).exists()
+    store.close()
+    monkeypatch.delenv("PASSERELLE_HOME")
+    assert load_settings().home == DEFAULT_HOME == Path.home() / ".local" / "share" / "passerelle"
+
+
 def test_unusable_home_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
