@@ -91,7 +91,7 @@ test-fast: $(STAMP)
 
 ## test-unit: the unit tests and doctests only (no server)
 test-unit: $(STAMP)
-	$(BIN)/pytest $(XDIST) tests/unit graph ingest
+	$(BIN)/pytest $(XDIST) tests/unit graph ingest api
 
 ## coverage: the whole suite under coverage.py (subprocesses included), then its report
 coverage: $(STAMP)
