@@ -1,12 +1,12 @@
-"""Domain objects to networkx graphs: the concept hierarchy and the whole knowledge graph."""
+"""The concept hierarchy as a networkx graph: what a profile's broader concepts are."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import networkx as nx
 
-from graph.model import Concept, Extraction, Lab, Need
+from graph.model import Concept
 
 
 def concept_hierarchy(concepts: Iterable[Concept]) -> nx.DiGraph[str]:
@@ -46,34 +46,3 @@ def ancestors_within(g: nx.DiGraph[str], concept_id: str, depth: int) -> dict[st
         return {}
     dist = nx.single_source_shortest_path_length(g, concept_id, cutoff=depth)
     return {n: d for n, d in sorted(dist.items()) if d > 0}
-
-
-def knowledge_graph(
-    concepts: Iterable[Concept],
-    labs: Iterable[Lab],
-    lab_profiles: Mapping[str, Extraction],
-    needs: Iterable[Need] = (),
-    need_profiles: Mapping[str, Extraction] | None = None,
-) -> nx.DiGraph[str]:
-    """The whole graph: Lab -HAS_CAPABILITY-> Concept <-REQUIRES- Need, Concept -BROADER-> Concept.
-
-    Node attribute ``label`` is the node type; edge attribute ``type`` the relationship type
-    and ``weight`` its weight.
-    """
-    g: nx.DiGraph[str] = nx.DiGraph()
-    for c in concepts:
-        g.add_node(c.id, label="Concept", name=c.label_fr, kind=c.kind)
-        for b in c.broader:
-            g.add_edge(c.id, b, type="BROADER", weight=1.0)
-    for lab in labs:
-        g.add_node(lab.id, label="Lab", name=lab.acronym or lab.name, city=lab.city)
-        for m in lab_profiles.get(lab.id, Extraction(language="fr")).mentions:
-            g.add_edge(lab.id, m.concept_id, type="HAS_CAPABILITY", weight=m.weight)
-    need_profiles = need_profiles or {}
-    for need in needs:
-        g.add_node(need.id, label="Need", name=need.title, company=need.company_id)
-        g.add_node(need.company_id, label="Company")
-        g.add_edge(need.company_id, need.id, type="EXPRESSES", weight=1.0)
-        for m in need_profiles.get(need.id, Extraction(language="fr")).mentions:
-            g.add_edge(need.id, m.concept_id, type="REQUIRES", weight=m.weight)
-    return g

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from graph.errors import InputError, PasserelleError, unknown_lab, unknown_need
 from graph.extractor import Extractor
 from graph.model import Company, Concept, Extraction, Lab, Need
-from graph.ranking.context import GraphContext, Topic
+from graph.ranking.context import Topic
 from graph.ranking.feedback import NO_FEEDBACK, Feedback, Lessons
 from graph.ranking.matching import MatchIndex, MatchParams, Pairing
 from graph.ranking.signals import default_weights
@@ -246,10 +246,6 @@ class PairingService:
                 where="scope",
             )
         return ScopeUsed(scope, units)
-
-    def graph_context(self) -> GraphContext | None:
-        """The graph around needs (projects, partners, places), or None without projects."""
-        return self.snapshot().context
 
     def _rank(
         self,
