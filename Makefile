@@ -98,7 +98,7 @@ coverage: $(STAMP)
 	@scripts/install_chromium.sh
 	@scripts/neo4j/neo4j.sh fetch
 	rm -f .coverage .coverage.*
-	$(BIN)/coverage run -m pytest
+	$(BIN)/coverage run -m pytest $(XDIST)
 	$(BIN)/coverage combine -q
 	$(BIN)/coverage report
 
