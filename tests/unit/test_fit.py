@@ -40,14 +40,11 @@ def test_queries_are_prepared_once_with_their_company_and_signals(
 
 
 def test_scores_with_the_tables_weights_are_those_of_the_evaluation(
-    prepared: fit.Prepared, extractor: SpacyExtractor, vocabulary: list[Concept]
+    prepared: fit.Prepared,
 ) -> None:
     data = prepared.methods.data
     table = prepared.methods.ranker.weights
-    detailed = eval_anr.run_detailed(data, extractor, vocabulary)
-    rankings = {
-        r.query.id: [p.lab_id for p in prepared.methods.pairings(r.query)] for r in detailed.results
-    }
+    rankings = {q.id: [p.lab_id for p in prepared.methods.pairings(q)] for q in data.queries}
     expected = eval_anr.evaluate(rankings, {q.id: q.relevant for q in data.queries})
     assert fit.scores(prepared, table) == expected
     # every signal off: the text alone, as the ablation's last variant
